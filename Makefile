@@ -1,0 +1,59 @@
+# newsweave: two commands do all the set-up on a fresh machine.
+#   make demo   creates .venv, installs newsweave with its models, runs the main job on examples/
+#   make test   installs the dev extras (and Debian's chromium for the browser test), runs ruff, mypy, pytest
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NW := $(VENV)/bin/newsweave
+DEMO_DB ?= .demo/demo.duckdb
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYSPARK_PYTHON := $(abspath $(PY))
+
+.PHONY: demo test install install-dev chromium lint typecheck pytest bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# pip is upgraded first: an old pip skips trafilatura's lxml[html_clean] extra.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[embed]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[embed,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's chromium for the one real-browser test (Playwright's own browser download fails offline).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else echo "chromium missing: install Debian's chromium package (sudo apt-get install chromium)"; fi; }
+
+demo: install
+	@rm -f $(DEMO_DB) $(DEMO_DB).wal
+	@mkdir -p $(dir $(DEMO_DB))
+	$(NW) add examples/corpus --db $(DEMO_DB) || test $$? -eq 1
+	$(NW) articles --db $(DEMO_DB)
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
+pytest: install-dev chromium
+	$(VENV)/bin/pytest -q
+
+test: lint typecheck pytest
+
+bench: install-dev
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

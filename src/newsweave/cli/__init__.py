@@ -1,0 +1,60 @@
+"""The command line: a thin layer over the library.
+
+Each command group lives in its own module with a ``register(app, eval_app)`` function; this module
+builds the Typer application, registers the groups, and maps errors to exit statuses:
+0 all went in, 1 some input rejected (or a domain error), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from newsweave.errors import NewsweaveError, UsageError
+
+app = typer.Typer(
+    name="newsweave",
+    help="Read one news story across many outlets: ingest, dedup, stories, compare sources with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure each stage on real, labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress and decisions to stderr."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _register_all() -> None:
+    from newsweave.cli import analysis_cmds, compare_cmds, ingest_cmds, stories_cmds
+
+    for module in (ingest_cmds, analysis_cmds, stories_cmds, compare_cmds):
+        module.register(app, eval_app)
+
+
+_register_all()
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        app(standalone_mode=True)
+    except UsageError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except NewsweaveError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)

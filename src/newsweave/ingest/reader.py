@@ -1,0 +1,211 @@
+"""The ingest entry point: every input named becomes Articles and Rejecteds, and iteration never stops.
+
+For each file: the size from ``stat`` is checked before any byte is read (line-oriented exports and
+WARC archives are streamed, their records limited instead); the first bytes are read to spot gzip and
+sniff the format; gzip is decompressed with a cap on the output (decompression bombs); then the reader
+of the format runs. Whatever goes wrong becomes a Rejected naming the file and the position.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import logging
+import zlib
+from collections.abc import Iterator, Sequence
+from typing import IO
+
+import charset_normalizer
+
+from newsweave.errors import InputError, UsageError
+from newsweave.ingest.build import build_article
+from newsweave.ingest.decode import bom_encoding, decode_bytes
+from newsweave.ingest.feeds import read_feed
+from newsweave.ingest.html import extract_page
+from newsweave.ingest.options import FORMATS, IngestOptions
+from newsweave.ingest.records import normalise_field_map, read_csv, read_json, read_jsonl
+from newsweave.ingest.sniff import STREAMED, format_from_name, sniff_format, strip_gz
+from newsweave.ingest.sources import InputRef, expand_inputs
+from newsweave.ingest.text import text_article_or_rejected
+from newsweave.ingest.warc import read_warc
+from newsweave.model import Article, Rejected
+
+log = logging.getLogger(__name__)
+
+HEAD_BYTES = 65536
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> Iterator[Article | Rejected]:
+    """Articles and Rejecteds from files, directories, globs and ``-`` (stdin), in input order.
+
+    Raises UsageError (before reading anything) for a bad ``format`` or ``field_map``; after that, every
+    problem is a :class:`Rejected` and the iteration goes on.
+    """
+    options = options or IngestOptions()
+    if options.format not in (None, *FORMATS):
+        raise UsageError(f"unknown format {options.format!r} (one of {', '.join(FORMATS)})")
+    normalise_field_map(options.field_map)
+    for item in expand_inputs(paths, options):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        try:
+            yield from read_file(item, options)
+        except InputError as e:
+            yield Rejected(item.path, e.position, e.reason)
+        except Exception as e:  # one broken input never stops the batch
+            log.warning("%s: unexpected %s", item.path, type(e).__name__, exc_info=True)
+            yield Rejected(item.path, "", f"unexpected error: {type(e).__name__}: {e}")
+
+
+def read_file(ref: InputRef, options: IngestOptions) -> Iterator[Article | Rejected]:
+    """Articles and Rejecteds from one input."""
+    forced = options.format if options.format not in (None, "auto") else None
+    if ref.size == 0:
+        yield Rejected(ref.path, "", "empty file", forced or "")
+        return
+    streamed = (forced or format_from_name(ref.path)) in STREAMED
+    if ref.size is not None and ref.size > options.max_bytes and not streamed:
+        yield Rejected(
+            ref.path,
+            "",
+            f"file of {ref.size} bytes is over the size limit of {options.max_bytes} bytes (not read)",
+        )
+        return
+    head = _head(ref)
+    gz = head.startswith(_GZIP_MAGIC)
+    inner_head = _gunzip_head(head) if gz else head
+    fmt = forced or sniff_format(strip_gz(ref.path)[0], inner_head) or "text"
+    if fmt == "warc":
+        with _open(ref) as fh:
+            yield from read_warc(fh, ref.path, options)
+    elif fmt in ("jsonl", "csv"):
+        with _open(ref) as raw:
+            stream: IO[bytes] = _capped_gunzip(raw, options.max_stream_bytes) if gz else raw
+            if fmt == "jsonl":
+                yield from read_jsonl(stream, ref.path, options)
+            else:
+                yield from read_csv(stream, _stream_encoding(inner_head), ref.path, options)
+    else:
+        yield from _read_whole(ref, fmt, gz, options)
+
+
+def _read_whole(ref: InputRef, fmt: str, gz: bool, options: IngestOptions) -> Iterator[Article | Rejected]:
+    data = _read_all(ref, options.max_bytes)
+    if gz:
+        data = gunzip_capped(data, options.max_bytes)
+    if not data.strip():
+        yield Rejected(ref.path, "", "empty file" if not data else "file holds only whitespace", fmt)
+        return
+    if fmt == "html":
+        decode_bytes(data)  # refuses binary data with a clear reason before trafilatura sees it
+        fields = extract_page(data)
+        if fields is None:
+            yield Rejected(
+                ref.path, "", "no article text found in the HTML (broken or not an article page)", fmt
+            )
+        else:
+            yield build_article(fields, ref.path, "", fmt, options.source)
+        return
+    text, _ = decode_bytes(data)
+    if fmt == "json":
+        yield from read_json(text, ref.path, options)
+    elif fmt == "rss":
+        yield from read_feed(text, ref.path, options)
+    else:
+        yield text_article_or_rejected(text, ref.path, options.source, "", "text")
+
+
+def _head(ref: InputRef) -> bytes:
+    if ref.data is not None:
+        return ref.data[:HEAD_BYTES]
+    assert ref.fs_path is not None
+    with open(ref.fs_path, "rb") as f:
+        return f.read(HEAD_BYTES)
+
+
+def _open(ref: InputRef) -> IO[bytes]:
+    if ref.data is not None:
+        return io.BytesIO(ref.data)
+    assert ref.fs_path is not None
+    return open(ref.fs_path, "rb")
+
+
+def _read_all(ref: InputRef, limit: int) -> bytes:
+    with _open(ref) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:  # the file grew after stat, or stdin
+        raise InputError(f"over the size limit of {limit} bytes")
+    return data
+
+
+def _gunzip_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, HEAD_BYTES)
+    except zlib.error:
+        return b""
+
+
+def gunzip_capped(data: bytes, limit: int) -> bytes:
+    """Decompress all gzip members of ``data``; InputError when truncated, corrupt or over ``limit``."""
+    out = bytearray()
+    rest = data
+    consumed = 0
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += d.decompress(rest, limit + 1 - len(out))
+        except zlib.error as e:
+            raise InputError(f"corrupt gzip data: {e}", position=f"byte {consumed}") from e
+        if len(out) > limit:
+            raise InputError(f"gzip data decompresses to over {limit} bytes (decompression bomb?)")
+        if not d.eof:
+            raise InputError(
+                f"truncated gzip data (ends after {len(out)} decompressed bytes)",
+                position=f"byte {len(data)}",
+            )
+        consumed = len(data) - len(d.unused_data)
+        rest = d.unused_data if d.unused_data.startswith(_GZIP_MAGIC) else b""
+    return bytes(out)
+
+
+class _CappedReader(io.RawIOBase):
+    """A raw stream over a decompressing reader that refuses to produce more than ``limit`` bytes."""
+
+    def __init__(self, inner: IO[bytes] | gzip.GzipFile, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._inner.read(len(b))
+        self._count += len(chunk)
+        if self._count > self._limit:
+            raise InputError(f"gzip stream decompresses to over {self._limit} bytes (decompression bomb?)")
+        b[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _capped_gunzip(raw: IO[bytes], limit: int) -> IO[bytes]:
+    return io.BufferedReader(_CappedReader(gzip.GzipFile(fileobj=raw, mode="rb"), limit))
+
+
+def _stream_encoding(head: bytes) -> str:
+    """Encoding of a streamed text export from its first bytes (a cut multi-byte character is allowed)."""
+    bom = bom_encoding(head)
+    if bom:
+        return bom
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(head).best()
+        return best.encoding if best else "utf-8"
+
+
+__all__ = ["build_article", "read_file", "read_inputs"]

@@ -1,0 +1,210 @@
+"""JSON, JSONL/NDJSON and CSV exports: one article per record.
+
+Field names are looked up case-insensitively among sensible defaults (:data:`DEFAULT_FIELDS`); ``--map
+field=column`` puts a column first. A record whose text holds HTML markup gets it extracted. A bad record
+(bad JSON, no text, not an object) is a Rejected naming its line or record number; the others go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from newsweave.errors import UsageError
+from newsweave.ingest.build import Fields, build_article
+from newsweave.ingest.html import looks_like_html, text_from_markup
+from newsweave.ingest.options import IngestOptions
+from newsweave.model import Article, Rejected
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article_body", "articlebody", "article", "maintext", "full_text",
+             "fulltext", "story", "body_text"),
+    "title": ("title", "headline", "heading"),
+    "url": ("url", "link", "canonical_url", "uri", "href"),
+    "source": ("source", "outlet", "publisher", "site", "site_name", "sitename", "domain", "source_name",
+               "publication"),
+    "published": ("published", "date", "pubdate", "created_at", "published_at", "publication_date",
+                  "date_publish", "datepublished", "publishedat", "timestamp"),
+    "byline": ("author", "byline", "authors", "creator", "by"),
+    "subtitle": ("subtitle", "description", "dek", "standfirst"),
+    "summary": ("summary", "abstract", "excerpt"),
+    "language": ("language", "lang"),
+}  # fmt: skip
+FIELD_ALIASES = {"published_at": "published", "date": "published", "author": "byline", "body": "text",
+                 "headline": "title", "outlet": "source", "link": "url", "lang": "language"}  # fmt: skip
+_LIST_KEYS = ("articles", "items", "data", "records", "results", "entries", "documents", "docs")
+
+
+def normalise_field_map(field_map: Mapping[str, str]) -> dict[str, str]:
+    """``--map`` keys as article fields; raises UsageError for a field newsweave does not know."""
+    out: dict[str, str] = {}
+    for key, column in field_map.items():
+        k = FIELD_ALIASES.get(key.strip().lower(), key.strip().lower())
+        if k not in DEFAULT_FIELDS:
+            known = ", ".join(sorted(DEFAULT_FIELDS))
+            raise UsageError(f"--map {key}={column}: unknown article field {key!r} (known: {known})")
+        out[k] = column.strip()
+    return out
+
+
+def _lookup(record: Mapping[str, Any], key: str) -> Any:
+    node: Any = record
+    for part in key.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        if part in node:
+            node = node[part]
+            continue
+        lower = {str(k).lower(): v for k, v in node.items()}
+        if part.lower() not in lower:
+            return None
+        node = lower[part.lower()]
+    return node
+
+
+def _as_text(value: Any, joiner: str = ", ") -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Mapping):  # {"name": "BBC"} (NewsAPI sources), {"name": ...} authors
+        for k in ("name", "title", "id", "value"):
+            if value.get(k):
+                return str(value[k])
+        return None
+    if isinstance(value, list | tuple):
+        parts = [_as_text(v) for v in value]
+        return joiner.join(p for p in parts if p) or None
+    return str(value)
+
+
+def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields | str:
+    """The Fields of one record, or the reason it has no article text."""
+    mapping = normalise_field_map(options.field_map)
+    found: dict[str, str | None] = {}
+    for field, names in DEFAULT_FIELDS.items():
+        keys = (mapping[field],) if field in mapping else names
+        value = None
+        for k in keys:
+            value = _as_text(_lookup(record, k), "\n" if field == "text" else ", ")
+            if value:
+                break
+        found[field] = value
+    text = found.pop("text")
+    if not text or not text.strip():
+        looked = mapping.get("text") or ", ".join(DEFAULT_FIELDS["text"])
+        return f"no article text (looked for a field named {looked})"
+    if options.extract_html_fields and looks_like_html(text):
+        text = text_from_markup(text, found.get("url"))
+    return Fields(text=text.strip(), **found)
+
+
+def record_article(
+    record: Any, path: str, position: str, fmt: str, options: IngestOptions
+) -> Article | Rejected:
+    if not isinstance(record, Mapping):
+        return Rejected(path, position, f"not a JSON object but {type(record).__name__}", fmt)
+    fields = record_fields(record, options)
+    if isinstance(fields, str):
+        return Rejected(path, position, fields, fmt)
+    return build_article(fields, path, position, fmt, options.source)
+
+
+def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
+    """A JSON document: an array of records, one record, or an object holding a list of records."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        yield Rejected(path, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "json")
+        return
+    records: list[Any]
+    if isinstance(doc, list):
+        records = doc
+    elif isinstance(doc, dict) and not isinstance(record_fields(doc, options), str):
+        records = [doc]
+    elif isinstance(doc, dict) and any(isinstance(doc.get(k), list) for k in _LIST_KEYS):
+        records = next(doc[k] for k in _LIST_KEYS if isinstance(doc.get(k), list))
+    else:
+        yield Rejected(
+            path, "", "JSON holds no article record (an object with a text field, or a list)", "json"
+        )
+        return
+    for i, rec in enumerate(records, start=1):
+        yield record_article(rec, path, f"record {i}", "json", options)
+
+
+def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
+    """One JSON object per line, streamed; each line is limited to ``options.max_bytes``."""
+    lineno = 0
+    while True:
+        raw = stream.readline(options.max_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > options.max_bytes and not raw.endswith(b"\n"):
+            yield Rejected(
+                path, f"line {lineno}", f"line longer than the limit of {options.max_bytes} bytes", "jsonl"
+            )
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(1 << 20)
+            continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield Rejected(path, f"line {lineno}", f"not UTF-8 (byte {e.start} of the line)", "jsonl")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Rejected(path, f"line {lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "jsonl")
+            continue
+        yield record_article(record, path, f"line {lineno}", "jsonl", options)
+
+
+def read_csv(
+    stream: IO[bytes], encoding: str, path: str, options: IngestOptions
+) -> Iterator[Article | Rejected]:
+    """A CSV (or TSV) export with a header row; the delimiter is sniffed from the first lines."""
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    head = text.read(65536)
+    head += text.readline()  # end the sniffed head at a line end; the rest is read from the stream
+    try:
+        dialect: Any = csv.Sniffer().sniff(head, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rest = itertools.chain(io.StringIO(head), text)
+    csv.field_size_limit(max(options.max_bytes, 1 << 20))
+    reader = csv.reader(rest, dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield Rejected(path, "", "empty CSV", "csv")
+        return
+    columns = [c.strip() for c in header]
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield Rejected(path, f"line {start}", f"bad CSV row: {e}", "csv")
+            start = reader.line_num + 1
+            continue
+        position = f"line {start}"
+        start = reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            yield Rejected(path, position, f"{len(row)} cells for {len(columns)} columns", "csv")
+            continue
+        yield record_article(dict(zip(columns, row, strict=False)), path, position, "csv", options)

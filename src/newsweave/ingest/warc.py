@@ -1,0 +1,102 @@
+"""WARC and WARC.gz archives through warcio: each HTML ``response`` (or ``resource``) record is a page.
+
+Records that are not HTML pages (warcinfo, requests, metadata, redirects, images) are passed over
+silently. A broken record becomes a Rejected at its byte offset; the reader then looks for the next record
+start (``WARC/1.`` in a plain archive, a gzip member header in a .warc.gz) and goes on from there, so the
+records before and after the damage are kept. Each payload is limited to ``options.max_bytes``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from newsweave.ingest.build import build_article
+from newsweave.ingest.html import extract_page
+from newsweave.ingest.options import IngestOptions
+from newsweave.model import Article, Rejected
+
+log = logging.getLogger(__name__)
+
+_GZIP_MEMBER = b"\x1f\x8b\x08"
+_WARC_START = b"WARC/1."
+_SCAN_CHUNK = 1 << 20
+
+
+def read_warc(fh: IO[bytes], path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
+    start = fh.tell()
+    marker = _GZIP_MEMBER if fh.read(2) == _GZIP_MEMBER[:2] else _WARC_START
+    fh.seek(start)
+    while True:
+        it = ArchiveIterator(fh, ensure_http_headers=False)
+        offset = fh.tell()
+        try:
+            for record in it:
+                offset = it.offset
+                result = _record_article(record, path, f"byte {offset}", options)
+                if result is not None:
+                    yield result
+            return
+        except Exception as e:  # warcio raises ArchiveLoadFailed, zlib.error, EOFError, ValueError...
+            offset = max(offset, getattr(it, "offset", offset))
+            yield Rejected(path, f"byte {offset}", f"broken WARC record: {_short(e)}", "warc")
+            nxt = _find_next(fh, offset + 1, marker)
+            if nxt is None:
+                return
+            log.info("%s: resuming after a broken record at byte %d", path, nxt)
+            fh.seek(nxt)
+
+
+def _short(e: Exception, limit: int = 160) -> str:
+    """A one-line description of ``e``, control bytes escaped and cut to ``limit`` characters."""
+    msg = f"{type(e).__name__}: {e}".encode("unicode_escape").decode("ascii")
+    return msg if len(msg) <= limit else msg[: limit - 3] + "..."
+
+
+def _find_next(fh: IO[bytes], pos: int, marker: bytes) -> int | None:
+    """Offset of the next ``marker`` at or after ``pos``, or None."""
+    fh.seek(pos)
+    carry = b""
+    base = pos
+    while True:
+        chunk = fh.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        buf = carry + chunk
+        i = buf.find(marker)
+        if i >= 0:
+            return base - len(carry) + i
+        carry = buf[-(len(marker) - 1) :]
+        base += len(chunk)
+
+
+def _record_article(
+    record: Any, path: str, position: str, options: IngestOptions
+) -> Article | Rejected | None:
+    if record.rec_type not in ("response", "resource"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if record.rec_type == "response":
+        http = record.http_headers
+        if http is None:
+            return None
+        status = http.get_statuscode() or ""
+        ctype = http.get_header("Content-Type") or ""
+        if not status.startswith("2"):
+            return None
+    else:
+        ctype = record.rec_headers.get_header("Content-Type") or ""
+    if ctype and "html" not in ctype.lower():
+        return None
+    payload = record.content_stream().read(options.max_bytes + 1)
+    if len(payload) > options.max_bytes:
+        return Rejected(path, position, f"record payload over the limit of {options.max_bytes} bytes", "warc")
+    if not payload.strip():
+        return Rejected(path, position, "empty HTML response", "warc")
+    fields = extract_page(payload, url)
+    if fields is None:
+        return Rejected(path, position, f"no article text found in the HTML of {url}", "warc")
+    return build_article(fields, path, position, "warc", options.source)

@@ -1,0 +1,188 @@
+"""The data model: frozen dataclasses passed between stages.
+
+Every derived item (sentence, entity mention, quote, quantity, claim) carries :class:`Span` objects that
+point into ``Article.text``, so any verdict can be shown with the exact sentences it rests on.
+Offsets are Python string indices (code points) into the NFC-normalised article text; they never move
+once an article is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_for_id(text: str) -> str:
+    """The form of a text that decides its identity: NFKC, case-folded, quotes folded, spaces collapsed."""
+    t = unicodedata.normalize("NFKC", text)
+    t = t.translate(_QUOTE_FOLD).casefold()
+    return _WS.sub(" ", t).strip()
+
+
+_QUOTE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+
+def article_id_for(text: str) -> str:
+    """Stable article id: first 16 hex digits of the SHA-256 of the normalised text."""
+    return hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an article or a rejected record came from."""
+
+    path: str
+    position: str = ""  # "line 3", "record 2", "byte 1234", "entry 5"; empty for a whole file
+    format: str = ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range ``[start, end)`` in one article's text."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    summary: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = None  # timezone-aware, UTC
+    published_raw: str | None = None  # the date string as written in the input
+    language: str | None = None
+    paragraphs: tuple[tuple[int, int], ...] = ()
+    origin: Origin = field(default_factory=lambda: Origin(path=""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "summary": self.summary,
+            "byline": self.byline,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_raw": self.published_raw,
+            "language": self.language,
+            "text": self.text,
+            "paragraphs": [list(p) for p in self.paragraphs],
+            "origin": {
+                "path": self.origin.path,
+                "position": self.origin.position,
+                "format": self.origin.format,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input that could not become an article, with the reason. Recorded, never silently dropped."""
+
+    path: str
+    position: str
+    reason: str
+    format: str = ""
+
+
+# ---------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class Sentence:
+    span: Span
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    span: Span
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ... (after the vote)
+    canonical: str  # canonical name of the entity this mention belongs to
+
+
+@dataclass(frozen=True)
+class Entity:
+    canonical: str
+    label: str
+    aliases: tuple[str, ...] = ()  # surface forms seen, canonical first
+    key: str = ""  # the cross-article merge key (folded, transliteration-normalised)
+
+
+@dataclass(frozen=True)
+class Quote:
+    content: tuple[Span, ...]  # one span per part (a quote split around its attribution has two)
+    direct: bool
+    speaker: str | None = None  # canonical entity name of the speaker (or the raw speaker text)
+    speaker_span: Span | None = None
+    cue: str | None = None  # the cue verb or phrase ("said", "told", "according to")
+    cue_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    span: Span  # the number phrase with hedge and unit ("over 80 injured" -> "over 80")
+    text: str
+    value: float | None  # normalised value (percent as percent: "a fifth" -> 20.0 with unit percent)
+    low: float | None = None  # range bounds after the hedge ("over 80" -> low 80, high None)
+    high: float | None = None
+    unit: str | None = None  # percent, money:USD, people, years, days, ...
+    counted: str | None = None  # what is counted: "lives", "injured", "territory"
+    counted_span: Span | None = None
+    hedge: str | None = None  # at least, more than, about, up to, over, ...
+    kind: str = "number"  # number, date, year, ordinal, range
+
+
+@dataclass(frozen=True)
+class Analysis:
+    article_id: str
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[EntityMention, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+
+# ---------------------------------------------------------------- stories
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    article_ids: tuple[str, ...]
+    title: str | None = None
+    sources: tuple[str, ...] = ()
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
