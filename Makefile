@@ -6,6 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NW := $(VENV)/bin/newsweave
 DEMO_DB ?= .demo/demo.duckdb
+LINT_PATHS := $(wildcard src tests benchmarks)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYSPARK_PYTHON := $(abspath $(PY))
@@ -41,8 +42,8 @@ demo: install
 	$(NW) articles --db $(DEMO_DB)
 
 lint: install-dev
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 
 typecheck: install-dev
 	$(VENV)/bin/mypy
