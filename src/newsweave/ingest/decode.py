@@ -42,6 +42,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return _checked(data.decode(enc)), enc
         except UnicodeDecodeError as e:
             raise InputError(f"undecodable {enc} text at byte {e.start}") from e
+    nul = data.count(b"\x00")
+    if nul and nul / len(data) <= MAX_CONTROL_SHARE:
+        data = data.replace(b"\x00", b"")  # stray NULs, as in some crawled pages (one l3s-gn1 page has 27)
     if b"\x00" not in data:
         try:
             return _checked(data.decode("utf-8")), "utf-8"

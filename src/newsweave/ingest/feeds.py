@@ -22,6 +22,7 @@ from newsweave.model import Article, Rejected
 
 log = logging.getLogger(__name__)
 
+_FEED_TITLE_SEP = re.compile(r"\s+[-|>:\u2013\u2014]\s+|:\s+")
 _ENTITY_DECL = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.I)
 
 
@@ -30,6 +31,18 @@ def unsafe_xml_reason(text: str) -> str | None:
     if _ENTITY_DECL.search(text):
         return "XML declares entities (<!ENTITY> or a DOCTYPE internal subset); refused to prevent entity expansion"
     return None
+
+
+def outlet_of_feed_title(title: str | None) -> str | None:
+    """The outlet in a feed title: "Northgate Times - Technology" -> "Northgate Times".
+
+    Feeds are titled outlet first, then the section after " - ", " | ", " > ", " : " or a dash; the
+    outlet alone is what the same publisher's pages and exports are named by.
+    """
+    if not title or not title.strip():
+        return None
+    head = _FEED_TITLE_SEP.split(title.strip(), maxsplit=1)[0].strip()
+    return head or title.strip()
 
 
 def _entry_text(entry: Any) -> tuple[str, str | None]:
@@ -55,7 +68,7 @@ def read_feed(text: str, path: str, options: IngestOptions) -> Iterator[Article 
         why = f": {doc.bozo_exception}" if doc.get("bozo") else ""
         yield Rejected(path, "", f"not a readable RSS/Atom feed, or a feed with no entries{why}", "rss")
         return
-    feed_title = (doc.feed.get("title") or "").strip() or None
+    feed_title = outlet_of_feed_title(doc.feed.get("title"))
     for i, entry in enumerate(doc.entries, start=1):
         position = f"entry {i}"
         body, summary = _entry_text(entry)

@@ -55,6 +55,8 @@ def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> I
             yield from read_file(item, options)
         except InputError as e:
             yield Rejected(item.path, e.position, e.reason)
+        except OSError as e:  # permission denied, I/O error, a file removed while reading
+            yield Rejected(item.path, "", f"cannot read: {e.strerror or e}")
         except Exception as e:  # one broken input never stops the batch
             log.warning("%s: unexpected %s", item.path, type(e).__name__, exc_info=True)
             yield Rejected(item.path, "", f"unexpected error: {type(e).__name__}: {e}")

@@ -12,12 +12,13 @@ import io
 import itertools
 import json
 import logging
+import zlib
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from newsweave.errors import UsageError
+from newsweave.errors import InputError, UsageError
 from newsweave.ingest.build import Fields, build_article
-from newsweave.ingest.html import looks_like_html, text_from_markup
+from newsweave.ingest.html import extract_page, fragment_to_text, is_full_page, looks_like_html
 from newsweave.ingest.options import IngestOptions
 from newsweave.model import Article, Rejected
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article_body", "articlebody", "article", "maintext", "full_text",
-             "fulltext", "story", "body_text"),
+             "fulltext", "story", "body_text", "html", "raw_html", "content_html"),
     "title": ("title", "headline", "heading"),
     "url": ("url", "link", "canonical_url", "uri", "href"),
     "source": ("source", "outlet", "publisher", "site", "site_name", "sitename", "domain", "source_name",
@@ -42,6 +43,17 @@ FIELD_ALIASES = {"published_at": "published", "date": "published", "author": "by
 _LIST_KEYS = ("articles", "items", "data", "records", "results", "entries", "documents", "docs")
 
 
+def stream_error_reason(e: Exception) -> str:
+    """Why a streamed file stopped: a truncated or corrupt gzip, a decoding error, a bomb."""
+    if isinstance(e, InputError):
+        return e.reason
+    if isinstance(e, EOFError):
+        return "truncated gzip stream (the file ends in the middle of compressed data)"
+    if isinstance(e, UnicodeDecodeError):
+        return f"undecodable bytes ({e.encoding}): {e.reason}"
+    return f"unreadable stream: {type(e).__name__}: {e}"
+
+
 def normalise_field_map(field_map: Mapping[str, str]) -> dict[str, str]:
     """``--map`` keys as article fields; raises UsageError for a field newsweave does not know."""
     out: dict[str, str] = {}
@@ -54,18 +66,19 @@ def normalise_field_map(field_map: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _lookup(record: Mapping[str, Any], key: str) -> Any:
+def _lookup(record: Mapping[str, Any], lowered: Mapping[str, Any], key: str) -> Any:
+    """The value at ``key`` (dotted for nested objects), names matched case-insensitively."""
     node: Any = record
-    for part in key.split("."):
+    for n, part in enumerate(key.split(".")):
         if not isinstance(node, Mapping):
             return None
         if part in node:
             node = node[part]
             continue
-        lower = {str(k).lower(): v for k, v in node.items()}
-        if part.lower() not in lower:
+        keys = lowered if n == 0 else {str(k).lower(): v for k, v in node.items()}
+        if part.lower() not in keys:
             return None
-        node = lower[part.lower()]
+        node = keys[part.lower()]
     return node
 
 
@@ -87,11 +100,12 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
     """The Fields of one record, or the reason it has no article text."""
     mapping = normalise_field_map(options.field_map)
     found: dict[str, str | None] = {}
+    lowered = {str(k).lower(): v for k, v in record.items()}
     for field, names in DEFAULT_FIELDS.items():
         keys = (mapping[field],) if field in mapping else names
         value = None
         for k in keys:
-            value = _as_text(_lookup(record, k), "\n" if field == "text" else ", ")
+            value = _as_text(_lookup(record, lowered, k), "\n" if field == "text" else ", ")
             if value:
                 break
         found[field] = value
@@ -100,7 +114,13 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
         looked = mapping.get("text") or ", ".join(DEFAULT_FIELDS["text"])
         return f"no article text (looked for a field named {looked})"
     if options.extract_html_fields and looks_like_html(text):
-        text = text_from_markup(text, found.get("url"))
+        page = extract_page(text, found.get("url")) if is_full_page(text) else None
+        if page is None:
+            text = fragment_to_text(text)
+        else:  # a whole page in the record (a crawl export): its metadata fills what the record lacks
+            text = page.text
+            for key in ("title", "subtitle", "byline", "source", "published"):
+                found[key] = found[key] or getattr(page, key)
     return Fields(text=text.strip(), **found)
 
 
@@ -142,17 +162,21 @@ def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator
     """One JSON object per line, streamed; each line is limited to ``options.max_bytes``."""
     lineno = 0
     while True:
-        raw = stream.readline(options.max_bytes + 1)
+        try:
+            raw = stream.readline(options.max_bytes + 1)
+            if len(raw) > options.max_bytes and not raw.endswith(b"\n"):
+                lineno += 1
+                reason = f"line longer than the limit of {options.max_bytes} bytes"
+                yield Rejected(path, f"line {lineno}", reason, "jsonl")
+                while raw and not raw.endswith(b"\n"):
+                    raw = stream.readline(1 << 20)
+                continue
+        except (OSError, EOFError, zlib.error, InputError) as e:
+            yield Rejected(path, f"line {lineno + 1}", stream_error_reason(e), "jsonl")
+            return
         if not raw:
             return
         lineno += 1
-        if len(raw) > options.max_bytes and not raw.endswith(b"\n"):
-            yield Rejected(
-                path, f"line {lineno}", f"line longer than the limit of {options.max_bytes} bytes", "jsonl"
-            )
-            while raw and not raw.endswith(b"\n"):
-                raw = stream.readline(1 << 20)
-            continue
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():
@@ -195,6 +219,9 @@ def read_csv(
         try:
             row = next(reader)
         except StopIteration:
+            return
+        except (OSError, EOFError, zlib.error, InputError, UnicodeDecodeError) as e:
+            yield Rejected(path, f"line {start}", stream_error_reason(e), "csv")
             return
         except csv.Error as e:
             yield Rejected(path, f"line {start}", f"bad CSV row: {e}", "csv")

@@ -85,7 +85,9 @@ def json_kind(head: bytes) -> str | None:
         json.loads(first)
     except json.JSONDecodeError:
         return "json"  # an object spread over several lines
-    return "jsonl" if rest.lstrip().startswith("{") or not rest.strip() and len(first) > 2 else "json"
+    if not rest.strip():
+        return None  # one object on one line: JSON and JSONL alike, the name decides
+    return "jsonl" if rest.lstrip().startswith("{") else "json"
 
 
 def sniff_format(name: str, head: bytes) -> str | None:
@@ -98,6 +100,8 @@ def sniff_format(name: str, head: bytes) -> str | None:
         kind = json_kind(head)
         if kind:
             return kind
+        if by_name is None and _head_text(head).startswith("{"):
+            return "json"
     if by_name:
         return by_name
     return "text"

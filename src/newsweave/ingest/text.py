@@ -1,7 +1,7 @@
 """Plain text (.txt, .md): optional header lines, then the seed layouts.
 
 Cascade, first match wins:
-1. Header lines (``Title:``, ``Source:``, ``URL:``, ``Date:``, ``Author:``/``Byline:``, ``Subtitle:``,
+1. Header lines (or Markdown front matter between ``---`` lines) (``Title:``, ``Source:``, ``URL:``, ``Date:``, ``Author:``/``Byline:``, ``Subtitle:``,
    ``Summary:``, ``Language:``) then a blank line: the fields come from the headers and the text after the
    blank line is kept exactly as written (only trailing whitespace goes), so offsets map back to the file.
 2. The layout of seed 000: optional summary paragraph(s), the headline, a blank line, the headline again,
@@ -68,6 +68,24 @@ def parse_header(text: str) -> tuple[dict[str, str], int] | None:
         pos = nl + 1
 
 
+def parse_front_matter(text: str) -> tuple[dict[str, str], int] | None:
+    """(fields, body offset) for Markdown front matter (``---`` lines around ``key: value`` lines)."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0 or text.count("\n", 0, end) > 40:
+        return None
+    fields: dict[str, str] = {}
+    for line in text[4:end].split("\n"):
+        m = _HEADER_LINE.match(line)
+        if m and m.group(1).lower() in _HEADER_KEYS:
+            fields.setdefault(_HEADER_KEYS[m.group(1).lower()], m.group(2).strip().strip("\"'"))
+    offset = end + 5
+    while text.startswith("\n", offset):
+        offset += 1
+    return fields, offset
+
+
 def format_header(fields: dict[str, str]) -> str:
     """The header block for ``fields`` (field name -> value), ending with the blank line."""
     names = {"title": "Title", "source": "Source", "url": "URL", "published": "Date", "byline": "Author",
@@ -92,7 +110,8 @@ def _layout_fields(text: str) -> Fields:
     seg = [text[s:e].strip() for s, e in content]
     # 2. seed 000: a headline given twice within the first lines
     for i in range(min(4, len(seg))):
-        if len(seg[i]) > MAX_HEADLINE_CHARS:
+        # a long line is body text; a one- or two-word line given twice ("Advertisement") is no headline
+        if len(seg[i]) > MAX_HEADLINE_CHARS or len(seg[i].split()) < 3:
             continue
         for j in range(i + 1, min(i + 3, len(seg))):
             if seg[j] == seg[i]:
@@ -138,7 +157,7 @@ def text_fields(text: str) -> Fields:
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n")
-    header = parse_header(text)
+    header = parse_header(text) or parse_front_matter(text)
     if header is not None:
         h, offset = header
         return Fields(

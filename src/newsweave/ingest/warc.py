@@ -39,6 +39,11 @@ def read_warc(fh: IO[bytes], path: str, options: IngestOptions) -> Iterator[Arti
                 result = _record_article(record, path, f"byte {offset}", options)
                 if result is not None:
                     yield result
+            end = fh.seek(0, 2)
+            if it.offset < end and fh.seek(it.offset) >= 0 and fh.read(_SCAN_CHUNK).strip(b"\r\n\x00"):
+                yield Rejected(
+                    path, f"byte {it.offset}", "truncated WARC record at the end of the file", "warc"
+                )
             return
         except Exception as e:  # warcio raises ArchiveLoadFailed, zlib.error, EOFError, ValueError...
             offset = max(offset, getattr(it, "offset", offset))

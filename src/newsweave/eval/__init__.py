@@ -1,0 +1,1 @@
+"""newsweave.eval stage."""
