@@ -39,7 +39,7 @@ demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB).wal
 	@mkdir -p $(dir $(DEMO_DB))
 	$(NW) add examples/corpus --db $(DEMO_DB) || test $$? -eq 1
-	$(NW) articles --db $(DEMO_DB)
+	$(NW) stories --db $(DEMO_DB)
 
 lint: install-dev
 	$(VENV)/bin/ruff check $(LINT_PATHS)

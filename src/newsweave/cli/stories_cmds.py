@@ -1,10 +1,191 @@
-"""CLI commands of this stage (registered by newsweave.cli)."""
+"""``stories``, ``story``, ``recluster``, ``eval cluster``, ``eval pairs``: stories and their measurement."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.table import Table
+from rich.text import Text
+
+from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.model import Story
+
+EvalJson = typer.Option(False, "--json", help="Print one JSON object as the last line.")
+
+
+def _span(s: Story) -> str:
+    if s.first_seen is None:
+        return ""
+    a = s.first_seen.strftime("%Y-%m-%d %H:%M")
+    if s.last_seen is None or s.last_seen == s.first_seen:
+        return a
+    return f"{a} .. {s.last_seen.strftime('%Y-%m-%d %H:%M')}"
+
+
+def story_obj(s: Story) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "article_ids": list(s.article_ids),
+        "sources": list(s.sources),
+        "n_articles": len(s.article_ids),
+        "first_seen": s.first_seen.isoformat() if s.first_seen else None,
+        "last_seen": s.last_seen.isoformat() if s.last_seen else None,
+    }
+
+
+def stories(
+    limit: int = typer.Option(0, "--limit", min=0, help="At most this many, largest first (0 = all)."),
+    db: Path | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """List the stories: id, headline, outlets, number of articles, time span."""
+    from newsweave.store.stories import list_stories
+
+    store = open_store(db, read_only=True)
+    try:
+        items = list_stories(store)
+    finally:
+        store.close()
+    if limit:
+        items = items[:limit]
+    if as_json:
+        print_json([story_obj(s) for s in items])
+        return
+    t = Table("id", "headline", "outlets", "articles", "time span", title=f"{len(items)} stories")
+    for s in items:
+        t.add_row(s.id, Text(s.title or ""), Text(", ".join(s.sources)), str(len(s.article_ids)), _span(s))
+    console.print(t)
+
+
+def story(
+    story_id: str = typer.Argument(
+        ..., help="Story id (a unique prefix is enough; merged ids follow the merge)."
+    ),
+    db: Path | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show one story: its articles, and which of them are copies or rewrites of others."""
+    from newsweave.store.stories import get_story, story_links
+
+    store = open_store(db, read_only=True)
+    try:
+        s = get_story(store, story_id)
+        arts = store.get_articles(list(s.article_ids))
+        links = story_links(store, s.id)
+    finally:
+        store.close()
+    if as_json:
+        obj = story_obj(s)
+        obj["articles"] = [
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "published_at": a.published_at.isoformat() if a.published_at else None,
+                "url": a.url,
+            }
+            for a in arts
+        ]
+        obj.update(links)
+        print_json(obj)
+        return
+    console.print(Text(f"{s.id}  {s.title or ''}", style="bold"))
+    console.print(Text(f"{len(arts)} articles from {len(s.sources)} outlets  {_span(s)}"))
+    t = Table("id", "outlet", "published", "headline")
+    for a in arts:
+        when = a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else ""
+        t.add_row(a.id, Text(a.source or ""), when, Text(a.title or ""))
+    console.print(t)
+    for d in links["duplicates"]:
+        console.print(Text(f"{d['kind']} duplicate: {d['a']} = {d['b']} (similarity {d['similarity']:.2f})"))
+    for r in links["rewrites"]:
+        kind = "syndicated copy" if r["syndicated"] else "rewrite"
+        arrow = "->" if r["direction"] == "time" else "<->"
+        console.print(
+            Text(
+                f"{kind}: {r['original']} {arrow} {r['derived']} ({r['share']:.0%} of the later text reused)"
+            )
+        )
+
+
+def recluster(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
+    """Re-cluster every stored article in one batch; stories that survive keep their ids."""
+    from newsweave.store.stories import recluster as run
+
+    store = open_store(db)
+    try:
+        items = run(store)
+    finally:
+        store.close()
+    if as_json:
+        print_json({"stories": len(items), "articles": sum(len(s.article_ids) for s in items)})
+    else:
+        console.print(f"{len(items)} stories over {sum(len(s.article_ids) for s in items)} articles")
+
+
+def eval_cluster(
+    data: Path = typer.Option(..., "--data", help="A galaxy-wikinews-events or wikiref220 folder."),
+    mode: str = typer.Option(
+        "incremental", "--mode", help="incremental (the add path) or batch (recluster)."
+    ),
+    embed: bool = typer.Option(False, "--embed", help="Add MiniLM embeddings to the similarity."),
+    as_json: bool = EvalJson,
+) -> None:
+    """B-cubed precision/recall/F1, ARI, AMI and cluster counts against the gold events or topics."""
+    from dataclasses import replace
+
+    from newsweave.cluster import ClusterOptions, load_embedder
+    from newsweave.eval.cluster import evaluate_clustering, load_labelled
+
+    embedder = load_embedder() if embed else None
+    options = replace(ClusterOptions(), use_embeddings=embedder is not None)
+    result = evaluate_clustering(load_labelled(data), mode, options, embedder)
+    if not as_json:
+        t = Table("part", "items", "B3 P", "B3 R", "B3 F1", "ARI", "AMI", "clusters (gold)")
+        for name, r in [("all", result)] + list(result["parts"].items()):
+            t.add_row(
+                name,
+                str(r["n_items"]),
+                *(f"{r[k]:.3f}" for k in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "ari", "ami")),
+                f"{r['clusters_predicted']} ({r['clusters_gold']})",
+            )
+        console.print(t)
+    if as_json:
+        print_json(result)
+
+
+def eval_pairs(
+    data: Path = typer.Option(..., "--data", help="A semeval2022-task8-pairs folder."),
+    embed: bool = typer.Option(True, "--embed/--no-embed", help="Use MiniLM (and compute its baseline)."),
+    as_json: bool = EvalJson,
+) -> None:
+    """Pearson of the same-story score against the gold Overall score, per language pair."""
+    from newsweave.cluster import load_embedder
+    from newsweave.eval.pairs import evaluate_pairs, load_pairs
+
+    result = evaluate_pairs(load_pairs(data), load_embedder() if embed else None)
+    if as_json:
+        print_json(result)
+        return
+    t = Table("language pair", "pairs", "Pearson")
+    for k, v in result.items():
+        if k.startswith("pearson_") and not k.startswith("pearson_en_en_"):
+            lang = k.removeprefix("pearson_")
+            t.add_row(lang.replace("_", "-"), str(result.get(f"n_{lang}", "")), f"{v:.3f}")
+    console.print(t)
+    if "baseline_minilm_en_en" in result:
+        console.print(
+            f"en-en: ours {result['pearson_en_en']:.3f}  plain MiniLM cosine {result['baseline_minilm_en_en']:.3f}"
+        )
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     """Add this module's commands to the application."""
-    return None
+    app.command()(stories)
+    app.command()(story)
+    app.command()(recluster)
+    eval_app.command("cluster")(eval_cluster)
+    eval_app.command("pairs")(eval_pairs)

@@ -1,0 +1,24 @@
+"""Duplicates and rewrites: which reports are copies of each other, and which are independent.
+
+- exact duplicates: the same case-folded word sequence;
+- near duplicates: MinHash LSH over word 5-shingles (shingles hashed in bulk with numpy, signatures by
+  rensa), verified on the signature's Jaccard estimate;
+- rewrites: B reuses or paraphrases sentences of A (3-shingle containment finds candidates, sentence
+  alignment measures the reused share and gives the spans); direction by publication time;
+- :func:`independent_groups`: union of both kinds of link, for counting independent sources.
+"""
+
+from newsweave.dedup.near import exact_key, find_duplicates, near_duplicate_pairs
+from newsweave.dedup.rewrite import find_rewrites, independent_groups
+from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
+
+__all__ = [
+    "DedupOptions",
+    "DuplicateLink",
+    "RewriteLink",
+    "exact_key",
+    "find_duplicates",
+    "find_rewrites",
+    "independent_groups",
+    "near_duplicate_pairs",
+]
