@@ -128,7 +128,10 @@ def articles(
     if as_json:
         print_json([_article_obj(a) for a in items])
         return
-    t = Table("id", "source", "published", "title", "words", title=f"{len(items)} articles")
+    t = Table(title=f"{len(items)} articles")
+    t.add_column("id", no_wrap=True)
+    for name in ("source", "published", "title", "words"):
+        t.add_column(name)
     for a in items:
         t.add_row(
             a.id,

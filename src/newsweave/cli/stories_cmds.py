@@ -54,7 +54,10 @@ def stories(
     if as_json:
         print_json([story_obj(s) for s in items])
         return
-    t = Table("id", "headline", "outlets", "articles", "time span", title=f"{len(items)} stories")
+    t = Table(title=f"{len(items)} stories")
+    t.add_column("id", no_wrap=True)
+    for name in ("headline", "outlets", "articles", "time span"):
+        t.add_column(name)
     for s in items:
         t.add_row(s.id, Text(s.title or ""), Text(", ".join(s.sources)), str(len(s.article_ids)), _span(s))
     console.print(t)
@@ -94,7 +97,10 @@ def story(
         return
     console.print(Text(f"{s.id}  {s.title or ''}", style="bold"))
     console.print(Text(f"{len(arts)} articles from {len(s.sources)} outlets  {_span(s)}"))
-    t = Table("id", "outlet", "published", "headline")
+    t = Table()
+    t.add_column("id", no_wrap=True)
+    for name in ("outlet", "published", "headline"):
+        t.add_column(name)
     for a in arts:
         when = a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else ""
         t.add_row(a.id, Text(a.source or ""), when, Text(a.title or ""))
