@@ -40,6 +40,12 @@ demo: install
 	@mkdir -p $(dir $(DEMO_DB))
 	$(NW) add examples/corpus --db $(DEMO_DB) || test $$? -eq 1
 	$(NW) stories --db $(DEMO_DB)
+	@story=$$($(NW) stories --db $(DEMO_DB) --json | $(PY) -c \
+	  'import json,sys; print(max(json.load(sys.stdin), key=lambda s: len(s["article_ids"]))["id"])'); \
+	  echo "== The comparison of the largest story ($$story)"; \
+	  $(NW) report --db $(DEMO_DB) $$story && \
+	  $(NW) report --db $(DEMO_DB) $$story --html .demo/report.html && \
+	  echo "HTML report: .demo/report.html"
 
 lint: install-dev
 	$(VENV)/bin/ruff check $(LINT_PATHS)

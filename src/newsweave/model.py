@@ -163,6 +163,7 @@ class Quantity:
     counted_span: Span | None = None
     hedge: str | None = None  # at least, more than, about, up to, over, ...
     kind: str = "number"  # number, date, year, ordinal, range
+    resolved: str | None = None  # for dates: the ISO date resolved against the publication date
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,193 @@
-"""CLI commands of this stage (registered by newsweave.cli)."""
+"""CLI of the analysis stage: ``analyse`` (stored articles), ``eval quotes``, ``eval ner``; and the
+renderers the ``show`` command uses (:func:`render_analysis`, :func:`analysis_to_json`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.model import Analysis, Article, Span
+
+DEFAULT_POLNEAR = Path("../shared/data/polnear")
+DEFAULT_CONLL = Path("../shared/data/conll2003-test")
+_STYLES = {"entity": "bold cyan", "quote": "green", "number": "bold magenta", "speaker": "bold yellow"}
+
+
+def _span(s: Span | None) -> dict[str, int] | None:
+    return {"start": s.start, "end": s.end} if s is not None else None
+
+
+def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
+    """Entities, mentions, quotes, quantities and sentences of one analysis, every item with its spans."""
+    return {
+        "article_id": analysis.article_id,
+        "sentences": [{**_span(s.span), "paragraph": s.paragraph} for s in analysis.sentences],  # type: ignore[dict-item]
+        "entities": [
+            {"canonical": e.canonical, "label": e.label, "aliases": list(e.aliases), "key": e.key}
+            for e in analysis.entities
+        ],
+        "mentions": [
+            {**_span(m.span), "text": m.text, "label": m.label, "canonical": m.canonical}  # type: ignore[dict-item]
+            for m in analysis.mentions
+        ],
+        "quotes": [
+            {
+                "content": [_span(p) for p in q.content],
+                "direct": q.direct,
+                "speaker": q.speaker,
+                "speaker_span": _span(q.speaker_span),
+                "cue": q.cue,
+                "cue_span": _span(q.cue_span),
+            }
+            for q in analysis.quotes
+        ],
+        "quantities": [
+            {
+                **_span(x.span),  # type: ignore[dict-item]
+                "text": x.text,
+                "value": x.value,
+                "low": x.low,
+                "high": x.high,
+                "unit": x.unit,
+                "counted": x.counted,
+                "counted_span": _span(x.counted_span),
+                "hedge": x.hedge,
+                "kind": x.kind,
+                "resolved": x.resolved,
+            }
+            for x in analysis.quantities
+        ],
+    }
+
+
+def render_analysis(article: Article, analysis: Analysis) -> Group:
+    """The article text with entities, quotes, speakers and numbers highlighted, then a table of quotes."""
+    text = Text(article.text)  # plain Text: markup in the article is never interpreted
+    for q in analysis.quotes:
+        for p in q.content:
+            text.stylize(_STYLES["quote"], p.start, p.end)
+    for m in analysis.mentions:
+        text.stylize(_STYLES["entity"], m.span.start, m.span.end)
+    for q in analysis.quotes:
+        if q.speaker_span is not None:
+            text.stylize(_STYLES["speaker"], q.speaker_span.start, q.speaker_span.end)
+    for x in analysis.quantities:
+        text.stylize(_STYLES["number"], x.span.start, x.span.end)
+    legend = Text.assemble(
+        ("entities", _STYLES["entity"]), "  ", ("quotes", _STYLES["quote"]), "  ",
+        ("speakers", _STYLES["speaker"]), "  ", ("numbers", _STYLES["number"]),
+    )  # fmt: skip
+    quotes = Table(
+        "speaker", "cue", "direct", "quote", title=f"{len(analysis.quotes)} quotes", show_lines=False
+    )
+    for q in analysis.quotes:
+        content = " … ".join(p.text_in(article.text) for p in q.content)
+        quotes.add_row(Text(q.speaker or "?"), Text(q.cue or ""), "yes" if q.direct else "no", Text(content))
+    numbers = Table(
+        "number", "value", "unit", "counted", "hedge", title=f"{len(analysis.quantities)} numbers"
+    )
+    for x in analysis.quantities:
+        value = x.resolved or (f"{x.value:g}" if x.value is not None else "")
+        if x.value is None and (x.low is not None or x.high is not None):
+            value = f"{x.low if x.low is not None else ''}–{x.high if x.high is not None else ''}"
+        numbers.add_row(
+            Text(x.text), Text(value), Text(x.unit or x.kind), Text(x.counted or ""), Text(x.hedge or "")
+        )
+    entities = Table("entity", "type", "aliases", title=f"{len(analysis.entities)} entities")
+    for e in analysis.entities:
+        entities.add_row(Text(e.canonical), e.label, Text(", ".join(e.aliases[1:])))
+    return Group(legend, text, Text(""), entities, quotes, numbers)
+
+
+def _print_metrics(title: str, rows: Sequence[Sequence[str]], header: Sequence[str]) -> None:
+    t = Table(*header, title=title)
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)
+
+
+def eval_quotes(
+    data: Path = typer.Option(DEFAULT_POLNEAR, "--data", help="PolNeAR folder (articles.jsonl)."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N articles."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Quote extraction on PolNeAR: P/R/F1 of direct and indirect quotes, speaker accuracy."""
+    from newsweave.eval.quotes import evaluate_quotes
+
+    r = evaluate_quotes(data, limit=limit)
+    if not as_json:
+        rows = [
+            (kind, f"{r[kind + '_precision']:.3f}", f"{r[kind + '_recall']:.3f}", f"{r[kind + '_f1']:.3f}")
+            for kind in ("direct", "indirect")
+        ]
+        _print_metrics(
+            f"quotes on {r['articles']} PolNeAR articles", rows, ("quotes", "precision", "recall", "F1")
+        )
+        console.print(f"speaker accuracy over matched quotes: {r['speaker_accuracy']:.3f}")
+    else:
+        print_json(r)
+
+
+def eval_ner(
+    data: Path = typer.Option(DEFAULT_CONLL, "--data", help="CoNLL-2003 folder (documents.jsonl)."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N documents."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Entity micro-F1 on CoNLL-2003: the plain spaCy model and newsweave, per type."""
+    from newsweave.eval.ner import TYPES, evaluate_ner
+
+    r = evaluate_ner(data, limit=limit)
+    if not as_json:
+        rows = [("all", f"{r['baseline_f1']:.3f}", f"{r['f1']:.3f}", f"{r['f1'] - r['baseline_f1']:+.3f}")]
+        for t in TYPES:
+            a, b = r[f"baseline_{t}_f1"], r[f"{t}_f1"]
+            rows.append((t, f"{a:.3f}", f"{b:.3f}", f"{b - a:+.3f}"))
+        _print_metrics(
+            f"NER on {r['documents']} CoNLL documents (F1)",
+            rows,
+            ("type", "plain spaCy", "newsweave", "gain"),
+        )
+    else:
+        print_json(r)
+
+
+def analyse_cmd(
+    db: Path | None = DbOption,
+    redo: bool = typer.Option(False, "--all", help="Analyse every stored article again, not only new ones."),
+    n_process: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Analyse stored articles (entities, quotes, numbers) and keep the results in the store."""
+    from newsweave.analyse import AnalyseOptions, analyse_articles
+    from newsweave.analyse.nlp import resolve_model
+    from newsweave.store.analysis import analysed_ids, save_analysis
+
+    options = AnalyseOptions(n_process=n_process)
+    store = open_store(db)
+    try:
+        done = set() if redo else set(analysed_ids(store))
+        ids = [i for i in store.article_ids() if i not in done]
+        saved = 0
+        for k in range(0, len(ids), 256):
+            articles = store.get_articles(ids[k : k + 256])
+            saved += save_analysis(store, analyse_articles(articles, options), model=resolve_model(options))
+    finally:
+        store.close()
+    if as_json:
+        print_json({"analysed": saved})
+    else:
+        console.print(f"analysed {saved} article(s)")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     """Add this module's commands to the application."""
-    return None
+    app.command("analyse")(analyse_cmd)
+    eval_app.command("quotes")(eval_quotes)
+    eval_app.command("ner")(eval_ner)

@@ -1,10 +1,142 @@
-"""CLI commands of this stage (registered by newsweave.cli)."""
+"""CLI: ``compare PATH...``, ``report STORY`` and ``eval align``."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from pathlib import Path
+
 import typer
+
+from newsweave.errors import NewsweaveError, UsageError
+
+log = logging.getLogger(__name__)
+
+
+def _analyse(articles, enabled: bool):
+    """The analysis stage's results, or None when off or failing (the comparison has fallbacks)."""
+    if not enabled or not articles:
+        return None
+    try:
+        from newsweave.analyse import AnalyseOptions, analyse_articles
+
+        return analyse_articles(articles, AnalyseOptions())
+    except Exception as e:  # the comparison works without it
+        log.warning("analysis unavailable (%s): using the comparison's own finders", e)
+        return None
+
+
+def _emit(comparison, as_json: bool, md: bool, html: Path | None, texts: dict[str, str]) -> None:
+    from newsweave.cli.common import console
+    from newsweave.report import json_report
+
+    if html is not None:
+        from newsweave.report.html import render_html
+
+        html.write_text(render_html(comparison, texts), encoding="utf-8")
+        if not as_json and not md:
+            console.print(f"wrote {html}")
+    if as_json:
+        import sys
+
+        sys.stdout.write(json_report.dumps(comparison) + "\n")
+    elif md:
+        from newsweave.report.markdown import render_markdown
+
+        typer.echo(render_markdown(comparison))
+    elif html is None:
+        from newsweave.report.terminal import print_comparison
+
+        print_comparison(comparison, console)
+
+
+def _texts(comparison, articles) -> dict[str, str]:
+    """Article id (as the comparison numbers them) -> text, for the highlighted full texts."""
+    return {s.article_id: a.text for s, a in zip(comparison.sources, articles, strict=False)}
+
+
+def _options(embed: bool | None):
+    from newsweave.compare import CompareOptions
+
+    return CompareOptions(embeddings=embed)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add this module's commands to the application."""
-    return None
+    """Add ``compare``, ``report`` and ``eval align``."""
+
+    @app.command("compare")
+    def compare_cmd(
+        paths: list[str] = typer.Argument(..., help="Article files, folders or globs (any ingest format)."),
+        as_json: bool = typer.Option(
+            False, "--json", help="Print the comparison as JSON (docs/compare-schema.md)."
+        ),
+        md: bool = typer.Option(False, "--md", help="Print the comparison as Markdown."),
+        html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report to FILE."),
+        embed: bool | None = typer.Option(
+            None, "--embed/--no-embed", help="Sentence embeddings (default: when installed)."
+        ),
+        analyse: bool = typer.Option(
+            True, "--analyse/--no-analyse", help="Run the analysis stage (entities, speakers)."
+        ),
+    ) -> None:
+        """Compare the articles of one story, source by source, with evidence (no store needed)."""
+        from newsweave.compare import compare_articles, load_articles
+
+        articles, rejected = load_articles(paths)
+        for r in rejected:
+            log.warning("rejected %s %s: %s", r.path, r.position, r.reason)
+        if not articles:
+            raise NewsweaveError("no article could be read from the inputs")
+        comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
+        if rejected:  # say in the report which inputs it does not cover
+            notes = tuple(
+                f"input rejected: {r.path} {r.position}: {r.reason}".replace("  ", " ") for r in rejected
+            )
+            comparison = dataclasses.replace(comparison, warnings=comparison.warnings + notes)
+        _emit(comparison, as_json, md, html, _texts(comparison, articles))
+
+    @app.command("report")
+    def report_cmd(
+        story: str = typer.Argument(..., help="Story id (or a unique prefix)."),
+        db: Path | None = typer.Option(None, "--db", envvar="NEWSWEAVE_DB", help="DuckDB file."),
+        as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+        md: bool = typer.Option(False, "--md", help="Print the comparison as Markdown."),
+        html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report to FILE."),
+        embed: bool | None = typer.Option(
+            None, "--embed/--no-embed", help="Sentence embeddings (default: when installed)."
+        ),
+        analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analysis stage."),
+    ) -> None:
+        """The comparison report of one story from the store."""
+        from newsweave.compare import compare_articles
+        from newsweave.report.story import story_articles
+
+        articles = story_articles(story, db)
+        comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
+        _emit(comparison, as_json, md, html, _texts(comparison, articles))
+
+    @eval_app.command("align")
+    def eval_align_cmd(
+        data: Path = typer.Option(..., "--data", help="Folder with pairs.jsonl in the MRPC format."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object as the last line."),
+        embed: bool | None = typer.Option(
+            None, "--embed/--no-embed", help="Also measure with embeddings (default: when installed)."
+        ),
+    ) -> None:
+        """Accuracy and F1 of the claim-alignment decision on sentence pairs (MRPC format)."""
+        from newsweave.cli.common import console, print_json
+        from newsweave.eval.align import evaluate_align
+
+        if not (data / "pairs.jsonl").exists() and not data.is_file():
+            raise UsageError(f"no pairs.jsonl in {data}")
+        res = evaluate_align(data, embeddings=embed)
+        if as_json:
+            print_json(res)
+            return
+        for name in ("lexical", "embeddings"):
+            r = res.get(name)
+            if r:
+                console.print(
+                    f"{name:<11} accuracy {r['accuracy']:.4f}  F1 {r['f1']:.4f}  ({r['pairs']} pairs)"
+                )
+        console.print(f"decision used: {res['model']}  accuracy {res['accuracy']:.4f}  F1 {res['f1']:.4f}")

@@ -158,7 +158,7 @@ def show(
     if as_json:
         obj = _article_obj(article)
         if analysis is not None:
-            from newsweave.cli.analysis_cmds import analysis_to_json  # type: ignore[attr-defined]
+            from newsweave.cli.analysis_cmds import analysis_to_json
 
             obj["analysis"] = analysis_to_json(analysis)
         print_json(obj)
@@ -181,7 +181,7 @@ def show(
     console.print(head)
     console.print()
     if analysis is not None:
-        from newsweave.cli.analysis_cmds import render_analysis  # type: ignore[attr-defined]
+        from newsweave.cli.analysis_cmds import render_analysis
 
         console.print(render_analysis(article, analysis))
     else:

@@ -1,0 +1,243 @@
+"""Entities of one article: cleaned mentions, a type vote over all mentions of a name, surnames resolved to
+the full name introduced earlier, titles and roles stripped; plus the cross-article alias merge.
+
+Steps for one article:
+
+1. NER mentions of name types; possessives and compounds cut ("Klitschko's", "Zelenskyy-led"), a leading
+   "the" dropped; for person-like mentions the title is split off ("Kyiv Mayor Vitali Klitschko" ->
+   "Vitali Klitschko", title "Kyiv Mayor") and remembered for role-noun resolution ("the mayor").
+2. A single-word mention equal to the last word of a multi-word name resolves to that name; other names
+   resolve by their folded key.
+3. Unlabelled further occurrences of a resolved name (the model missed them, or they sit inside a compound)
+   become mentions too.
+4. The type of every group is a vote over its mentions; a multi-word PERSON mention weighs 3 (the small
+   model flips single surnames between PERSON, ORG and NORP far more than full names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from newsweave.analyse.cues import ROLE_NOUNS
+from newsweave.analyse.names import KNOWN_PLACES, fold, name_key, split_title, strip_possessive, translit
+from newsweave.model import Article, Entity, EntityMention, Span
+
+NAME_LABELS = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+_LABEL_ORDER = {label: i for i, label in enumerate(NAME_LABELS)}
+_SINGLE_ORDER = {
+    label: i for i, label in enumerate(("GPE", "LOC", "ORG", "PERSON", "NORP", *NAME_LABELS[5:]))
+}
+_PLACE_BEFORE_ROLE = re.compile(
+    r"(?:['’]s)?\s+(?:mayor|governor|city|council|police|authorities|officials|residents|region|regional)\b",
+    re.IGNORECASE,
+)
+FULL_PERSON_WEIGHT = 3
+_ENTITY_STOP = {"the", "a", "an"}
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str = ""
+    canonical: str = ""
+    from_ner: bool = True
+
+
+@dataclass
+class PersonIndex:
+    """What speaker linking needs: person mentions in text order and the titles seen for each person."""
+
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    titles: dict[str, set[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> voted label, all entities
+
+    def label_at(self, start: int, end: int, by_span: dict[tuple[int, int], str]) -> str | None:
+        return by_span.get((start, end))
+
+
+def _clean(text: str, start: int, end: int, label: str) -> _Mention | None:
+    """Cut possessives, compounds and a leading article; split a person's title off."""
+    raw = text[start:end]
+    cut = strip_possessive(raw)
+    if cut and raw.startswith(cut):
+        end = start + len(cut)
+    surface = text[start:end]
+    first = surface.split(" ", 1)[0]
+    if first.lower() in _ENTITY_STOP and " " in surface:
+        start += len(first) + 1
+        surface = text[start:end]
+    title = ""
+    if label in ("PERSON", "ORG", "NORP", "GPE") and " " in surface:
+        words = surface.split(" ")
+        head, rest = split_title(words)
+        if head and (label == "PERSON" or len(rest) >= 2):
+            title = " ".join(head)
+            start += len(title) + 1
+            surface = text[start:end]
+            label = "PERSON" if label != "PERSON" and len(rest) >= 2 else label
+    if not surface or not any(ch.isalpha() for ch in surface):
+        return None
+    return _Mention(start, end, surface, label, title)
+
+
+def _surname_map(mentions: list[_Mention]) -> dict[str, str]:
+    """Folded last word -> the first multi-word PERSON name with that last word (ambiguous ones dropped)."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "PERSON" and len(words) >= 2:
+            key = name_key(words[-1])
+            if m.text not in by_last[key]:
+                by_last[key].append(m.text)
+    out = {}
+    for key, names in by_last.items():
+        firsts = {name_key(n.split()[0]) for n in names}
+        if len(firsts) == 1:
+            out[key] = max(names, key=len)  # middle names: keep the longest form
+    return out
+
+
+def _extra_mentions(
+    text: str, forms: dict[str, str], taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Further occurrences of known name forms (also in capitals, inside compounds and before possessives)
+    that are not mentions yet: (start, end, group key). ``forms`` maps a surface form to its group."""
+    wanted: dict[str, str] = {}
+    for form, key in forms.items():
+        if len(form) < 3 or not form[:1].isupper():
+            continue
+        for variant in {form, form.upper()}:
+            wanted.setdefault(variant, key)
+    if not wanted:
+        return []
+    occupied = bytearray(len(text))
+    for a, b in taken:
+        occupied[a:b] = b"\x01" * (b - a)
+    pattern = "|".join(re.escape(f) for f in sorted(wanted, key=len, reverse=True))
+    out = []
+    for m in re.finditer(r"(?<![\w-])(?:" + pattern + r")(?![\w])", text):
+        s, e = m.start(), m.end()
+        if occupied.find(1, s, e) == -1:
+            out.append((s, e, wanted[m.group()]))
+    return out
+
+
+_ROLE_WINDOW = re.compile(r"([^.;:!?\"“”\n]{0,80})$")
+
+
+def _roles_before(text: str, start: int) -> set[str]:
+    """Role nouns right before a name, as in "Kyiv mayor and former boxing champion Vitali Klitschko" or
+    "Kyiv's Mayor, Vitali Klitschko"."""
+    m = _ROLE_WINDOW.search(text, max(0, start - 80), start)
+    words = re.findall(r"[A-Za-z]+", m.group(1) if m else "")[-6:]
+    return {w.lower() for w in words if w.lower() in ROLE_NOUNS}
+
+
+def _vote(labels: list[tuple[str, int]], multiword: bool) -> str:
+    """Weighted majority; ties go to PERSON for multi-word names, to places and organisations otherwise."""
+    votes: Counter[str] = Counter()
+    for label, weight in labels:
+        votes[label] += weight
+    order = _LABEL_ORDER if multiword else _SINGLE_ORDER
+    return min(votes, key=lambda lab: (-votes[lab], order.get(lab, 99)))
+
+
+def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], list[Entity], PersonIndex]:
+    """Mentions (voted label, canonical name), entities and the person index of one article."""
+    text = article.text
+    mentions: list[_Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        m = _clean(text, ent.start_char, ent.end_char, ent.label_)
+        if m is not None:
+            mentions.append(m)
+    for m in mentions:
+        if m.label == "PERSON" and " " not in m.text and _PLACE_BEFORE_ROLE.match(text, m.end):
+            m.label = "GPE"  # "Kyiv mayor", "Kyiv's mayor": a place naming an office
+    surnames = _surname_map(mentions)
+    for m in mentions:
+        words = m.text.split()
+        m.canonical = surnames.get(name_key(words[-1]), m.text) if len(words) == 1 else m.text
+        if len(words) >= 2 and m.label == "PERSON":
+            m.canonical = surnames.get(name_key(words[-1]), m.text)
+        if len(words) == 1 and m.canonical != m.text:
+            m.label = "PERSON"  # a lone surname of a person named in full: the model's label flips
+    # group by folded canonical so that spelling variants inside one article meet
+    groups: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[name_key(m.canonical)].append(m)
+    # unlabelled occurrences of the names and surnames of each group
+    taken = [(m.start, m.end) for m in mentions]
+    forms: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for key, ms in groups.items():
+        names = {m.text for m in ms}
+        canonical = ms[0].canonical
+        if len(canonical.split()) >= 2 and any(x.label == "PERSON" for x in ms):
+            names.add(canonical.split()[-1])
+        for name in names:
+            if forms.setdefault(name, key) != key:
+                ambiguous.add(name)
+    for name in ambiguous:
+        del forms[name]
+    for s, e, key in _extra_mentions(text, forms, taken):
+        ms = groups[key]
+        groups[key].append(_Mention(s, e, text[s:e], "", "", ms[0].canonical, from_ner=False))
+    out_mentions: list[EntityMention] = []
+    entities: list[Entity] = []
+    persons = PersonIndex()
+    for ms in groups.values():
+        weighted = [
+            (m.label, FULL_PERSON_WEIGHT if m.label == "PERSON" and len(m.text.split()) >= 2 else 1)
+            for m in ms
+            if m.from_ner
+        ]
+        canonical = max((m.canonical for m in ms), key=lambda c: (len(c.split()), len(c)))
+        label = _vote(weighted, " " in canonical) if weighted else ms[0].label or "ORG"
+        if fold(canonical) in KNOWN_PLACES:
+            label = "GPE"  # the transliteration table lists places: "Kiev" is never a person
+        aliases = [canonical] + sorted({m.text for m in ms} - {canonical})
+        entities.append(Entity(canonical, label, tuple(aliases), key=entity_key(canonical, label)))
+        persons.labels[canonical] = label
+        for m in ms:
+            out_mentions.append(EntityMention(Span(article.id, m.start, m.end), m.text, label, canonical))
+            if label == "PERSON":
+                persons.mentions.append((m.start, m.end, canonical))
+                titles = persons.titles.setdefault(canonical, set())
+                titles.update(w.lower().rstrip(".") for w in m.title.split())
+                titles.update(_roles_before(text, m.start))
+    out_mentions.sort(key=lambda m: m.span.start)
+    persons.mentions.sort()
+    entities.sort(key=lambda e: e.canonical)
+    return out_mentions, entities, persons
+
+
+def entity_key(canonical: str, label: str) -> str:
+    """Merge key inside one label class: folded, transliteration-normalised; persons by surname+first name."""
+    cls = {"GPE": "place", "LOC": "place", "FAC": "place", "PERSON": "person"}.get(label, label.lower())
+    words = fold(canonical).split()
+    if cls == "person" and len(words) >= 2:
+        return f"person:{translit(words[-1])}|{translit(words[0])}"
+    if cls == "person" and words:
+        return f"person:{translit(words[-1])}|"
+    return f"{cls}:{name_key(canonical)}"

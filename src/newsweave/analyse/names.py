@@ -1,0 +1,100 @@
+"""Name normalisation: titles and roles, possessives and compounds, transliteration-folded merge keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# fmt: off
+# Title and role words stripped from the front of a person's name ("Kyiv Mayor", "U.S. President",
+# "Russian Foreign Minister"). Lower case, without a final period.
+TITLE_WORDS = {
+    "adviser", "advisor", "ambassador", "attorney", "ayatollah", "boxer", "candidate", "capt", "captain",
+    "ceo", "chairman", "chairwoman", "challenger", "champion", "chancellor", "chief", "coach", "col",
+    "colonel", "commander", "congressman", "congresswoman", "crown", "dame", "defence", "defense",
+    "delegate", "democrat", "democratic", "deputy", "director", "dr", "economy", "emir", "energy", "envoy",
+    "executive", "finance", "first", "foreign", "former", "gen", "general", "goalkeeper", "gop", "gov",
+    "governor", "health", "home", "incumbent", "interior", "judge", "justice", "king", "lady", "leader",
+    "lord", "lt", "manager", "mayor", "mep", "midfielder", "minister", "miss", "mp", "mr", "mrs", "ms",
+    "nominee", "officer", "pope", "premier", "president", "prime", "prince", "princess", "prof",
+    "professor", "queen", "rep", "representative", "republican", "rev", "reverend", "secretary", "sen",
+    "senator", "senior", "sgt", "sheikh", "sheriff", "sir", "speaker", "spokesman", "spokesperson",
+    "spokeswoman", "st", "state", "striker", "trade", "vice"
+}
+# fmt: on
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_HYPHEN_COMPOUND = re.compile(
+    r"-(?:led|backed|based|born|owned|run|controlled|linked|era|style|like|allied)$", re.IGNORECASE
+)
+# transliteration variants folded to one spelling (whole words)
+SPELLING_VARIANTS = {
+    "kiev": "kyiv",
+    "kharkov": "kharkiv",
+    "odessa": "odesa",
+    "lvov": "lviv",
+    "nikolaev": "mykolaiv",
+    "mykolayiv": "mykolaiv",
+    "zaporozhye": "zaporizhzhia",
+    "zaporizhia": "zaporizhzhia",
+    "dnipropetrovsk": "dnipro",
+    "peking": "beijing",
+    "bombay": "mumbai",
+    "calcutta": "kolkata",
+    "madras": "chennai",
+    "burma": "myanmar",
+    "gadhafi": "qaddafi",
+    "gaddafi": "qaddafi",
+    "kadhafi": "qaddafi",
+    "qadhafi": "qaddafi",
+}
+
+
+def strip_possessive(text: str) -> str:
+    text = _HYPHEN_COMPOUND.sub("", text.strip())
+    return _POSSESSIVE.sub("", text).strip()
+
+
+def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(title tokens, name tokens): the title is everything up to the last title word that is followed by
+    at least one capitalised name token."""
+    cut = -1
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.lower().rstrip(".") in TITLE_WORDS:
+            cut = i
+    if cut < 0:
+        return [], tokens
+    rest = tokens[cut + 1 :]
+    if not rest or not all(t[:1].isupper() for t in rest):
+        return [], tokens
+    return tokens[: cut + 1], rest
+
+
+def fold(text: str) -> str:
+    """Accents off, lower case, apostrophes and punctuation to spaces."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = strip_possessive(t.replace("’", "'"))
+    t = re.sub(r"[^\w]+", " ", t.lower())
+    return " ".join(t.split())
+
+
+def translit(word: str) -> str:
+    """Fold common transliteration variants of one word: Zelensky/Zelenskyy/Zelenskiy, Kiev/Kyiv."""
+    w = SPELLING_VARIANTS.get(word, word)
+    w = re.sub(r"(?:iy|yy|ii|ij|yi)$", "y", w)
+    w = re.sub(r"([a-z])\1+", r"\1", w)  # doubled letters
+    return w
+
+
+def name_key(text: str) -> str:
+    return " ".join(translit(w) for w in fold(text).split())
+
+
+# places whose spellings the table above folds (both spellings), used to overrule a PERSON label
+KNOWN_PLACES = (frozenset(SPELLING_VARIANTS) | frozenset(SPELLING_VARIANTS.values())) - {
+    "gadhafi",
+    "gaddafi",
+    "kadhafi",
+    "qadhafi",
+    "qaddafi",
+}

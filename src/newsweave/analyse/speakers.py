@@ -1,0 +1,168 @@
+"""Link each quote's source phrase to an entity.
+
+- A name: the entity mention on the head word of the source phrase.
+- "who": the mention on the antecedent of the relative clause.
+- he/she (and "who" without a named antecedent): the speaker of the nearest earlier attribution within the
+  two sentences before, else the most recent person mentioned outside quoted text.
+- A role noun ("the mayor", "the Kyiv mayor"): the most recent person who carried that title ("Kyiv Mayor
+  Vitali Klitschko"); else the phrase itself.
+- Anything else ("sources", "the ad"): the phrase as written.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS
+from newsweave.analyse.entities import PersonIndex
+from newsweave.analyse.quotes import RawQuote, is_direct
+from newsweave.model import Article, EntityMention, Quote, Span
+
+_LABEL_PREF = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+RECENT_SPEAKER_SENTENCES = 2
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _recent_person(
+    persons: PersonIndex, before: int, quoted: list[tuple[int, int]], title: str | None = None
+) -> str | None:
+    starts = [m[0] for m in persons.mentions]
+    i = bisect.bisect_left(starts, before) - 1
+    while i >= 0:
+        s, _e, canonical = persons.mentions[i]
+        if not _inside(s, quoted) and (title is None or title in persons.titles.get(canonical, set())):
+            return canonical
+        i -= 1
+    return None
+
+
+def _mention_in(mentions: Sequence[EntityMention], span: tuple[int, int]) -> EntityMention | None:
+    inside = [m for m in mentions if m.span.start < span[1] and span[0] < m.span.end]
+    if not inside:
+        return None
+    return min(inside, key=lambda m: (_LABEL_PREF.get(m.label, 9), -m.span.start))
+
+
+class _Linker:
+    def __init__(
+        self,
+        mentions: Sequence[EntityMention],
+        persons: PersonIndex,
+        quoted: list[tuple[int, int]],
+        bounds: list[tuple[int, int]],
+    ) -> None:
+        self.mentions = mentions
+        self.persons = persons
+        self.quoted = quoted
+        self.starts = [a for a, _ in bounds]
+        self.speakers: list[tuple[int, str]] = []  # (cue offset, person canonical) of linked attributions
+        self.subjects: list[tuple[int, str]] = []  # (offset, person canonical) of proper-noun subjects
+
+    def add_subjects(self, spans: list[tuple[int, int]]) -> None:
+        for span in spans:
+            m = _mention_in(self.mentions, span)
+            if m is not None and m.label == "PERSON" and not _inside(span[0], self.quoted):
+                self.subjects.append((span[0], m.canonical))
+        self.subjects.sort()
+
+    def _recent_subject(self, pos: int) -> str | None:
+        for at, canonical in reversed(self.subjects):
+            if at < pos and self._distance(at, pos) <= RECENT_SPEAKER_SENTENCES:
+                return canonical
+        return None
+
+    def _distance(self, earlier: int, later: int) -> int:
+        """Sentences started between two offsets, not counting those inside quoted text."""
+        lo = bisect.bisect_right(self.starts, earlier)
+        hi = bisect.bisect_right(self.starts, later)
+        return sum(1 for s in self.starts[lo:hi] if not _inside(s, self.quoted))
+
+    def _recent_speaker(self, pos: int) -> str | None:
+        for cue_at, canonical in reversed(self.speakers):
+            if cue_at < pos and self._distance(cue_at, pos) <= RECENT_SPEAKER_SENTENCES:
+                return canonical
+        return None
+
+    def _pronoun(self, pos: int) -> str | None:
+        return (
+            self._recent_subject(pos)
+            or self._recent_speaker(pos)
+            or _recent_person(self.persons, pos, self.quoted)
+        )
+
+    def _person_at(self, span: tuple[int, int] | None) -> str | None:
+        if span is None:
+            return None
+        m = _mention_in(self.mentions, span)
+        return m.canonical if m is not None and m.label == "PERSON" else None
+
+    def resolve(self, q: RawQuote) -> str | None:
+        if q.speaker_span is None:
+            return None
+        head = (q.speaker_head or "").lower()
+        pos = q.speaker_span[0]
+        if q.antecedent is not None:
+            m = _mention_in(self.mentions, q.antecedent)
+            if m is not None:
+                return m.canonical
+            # "As a president who once promised ..., Trump wants": the main clause's subject
+            return self._person_at(q.root_subject) or self._pronoun(pos) or q.speaker_text
+        if head in PERSON_PRONOUNS:
+            return self._pronoun(pos) or q.speaker_text
+        m = _mention_in(self.mentions, q.speaker_head_span or q.speaker_span)
+        if m is not None:
+            return m.canonical
+        appos = self._person_at(q.appos)
+        if appos:
+            return appos
+        if head in ROLE_NOUNS:
+            return _recent_person(self.persons, pos, self.quoted, title=head) or q.speaker_text
+        m = _mention_in(self.mentions, q.speaker_span)
+        if m is not None and m.label == "PERSON":
+            return m.canonical
+        return q.speaker_text
+
+    def remember(self, q: RawQuote, speaker: str | None) -> None:
+        if speaker and q.cue_span and self.persons.labels.get(speaker) == "PERSON":
+            self.speakers.append((q.cue_span[0], speaker))
+
+
+def link_speakers(
+    article: Article,
+    raw: list[RawQuote],
+    mentions: Sequence[EntityMention],
+    persons: PersonIndex | None,
+    bounds: list[tuple[int, int]] | None = None,
+    subjects: list[tuple[int, int]] | None = None,
+) -> list[Quote]:
+    persons = persons or PersonIndex()
+    quoted = [p for q in raw for p in q.parts if q.segments]
+    linker = _Linker(mentions, persons, quoted, bounds or [(0, len(article.text))])
+    linker.add_subjects(subjects or [])
+    aid = article.id
+    speakers: dict[int, str | None] = {}
+
+    def order(k: int) -> int:
+        cue = raw[k].cue_span
+        return cue[0] if cue is not None else raw[k].start
+
+    for k in sorted(range(len(raw)), key=order):
+        speakers[k] = linker.resolve(raw[k])
+        linker.remember(raw[k], speakers[k])
+    out = []
+    for k, q in enumerate(raw):
+        out.append(
+            Quote(
+                content=tuple(Span(aid, a, b) for a, b in q.parts),
+                direct=bool(q.segments) or is_direct(article.text, q.parts),
+                speaker=speakers[k],
+                speaker_span=Span(aid, *q.speaker_span) if q.speaker_span else None,
+                cue=q.cue,
+                cue_span=Span(aid, *q.cue_span) if q.cue_span else None,
+            )
+        )
+    return out

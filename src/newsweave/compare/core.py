@@ -1,0 +1,280 @@
+"""compare_articles: one story's articles in, a :class:`Comparison` with evidence out.
+
+Each part (claims, quotes, numbers, entities, framing) runs on its own: a failure in one is logged and
+recorded in ``Comparison.warnings``, and the others still come out (a report is never lost to one odd
+article). Every evidence text is checked against the article text before it is returned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from newsweave.compare import framing as fr
+from newsweave.compare.claims import Sent, build_claims, long_enough
+from newsweave.compare.embed import get_embedder
+from newsweave.compare.entities import alias_table
+from newsweave.compare.numbers import Located, context_vectors, group_numbers
+from newsweave.compare.numfind import find_numbers, reference_year
+from newsweave.compare.options import CompareOptions
+from newsweave.compare.quotes import Fragment, find_quotes, group_quotes, sentence_units, word_diff
+from newsweave.compare.result import (
+    AliasRow,
+    Claim,
+    Comparison,
+    DiffOp,
+    Evidence,
+    Framing,
+    NumberGroup,
+    NumberMention,
+    QuoteGroup,
+)
+from newsweave.compare.sources import source_infos
+from newsweave.compare.text import Idf, content_stems, paragraph_spans, sentence_spans
+from newsweave.model import Analysis, Article
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def unique_articles(articles: Sequence[Article]) -> list[Article]:
+    """Articles with distinct ids (a second copy of the same text gets ``-2``, ``-3`` appended)."""
+    seen: dict[str, int] = {}
+    out = []
+    for a in articles:
+        n = seen.get(a.id, 0) + 1
+        seen[a.id] = n
+        out.append(a if n == 1 else dataclasses.replace(a, id=f"{a.id}-{n}"))
+    return out
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    analyses: Sequence[Analysis] | None = None,
+    options: CompareOptions | None = None,
+) -> Comparison:
+    options = options or CompareOptions()
+    arts = unique_articles(articles)
+    warnings: list[str] = []
+    infos, n_indep = source_infos(arts, options.lead_chars)
+    sources = [s.source for s in infos]
+    groups = [s.independent_group for s in infos]
+    by_id = {a.id: a for a in arts}
+    an_by_id = {an.article_id: an for an in (analyses or [])}
+    sents: list[Sent] = _run(warnings, "sentences", lambda: _sentences(arts, an_by_id, options), [])
+    embedder = None
+    if options.embeddings is not False and len(arts) > 1:
+        embedder = get_embedder()
+        if embedder is None and options.embeddings:
+            warnings.append("embeddings requested but not available: lexical alignment only")
+    claims: list[Claim] = _run(
+        warnings,
+        "claims",
+        lambda: build_claims(
+            [s for s in sents if long_enough(s.text, options.min_claim_words)],
+            [a.id for a in arts],
+            sources,
+            groups,
+            embedder,
+            options.shared_p,
+            options.partial_p,
+        ),
+        [],
+    )
+    quotes: list[QuoteGroup] = _run(warnings, "quotes", lambda: _quotes(arts, sources, an_by_id, options), [])
+    no_numbers: tuple[list[NumberGroup], list[tuple[str, str, Evidence]]] = ([], [])
+    numbers, dated = _run(warnings, "numbers", lambda: _numbers(arts, sources, sents, options), no_numbers)
+    entities: list[AliasRow] = _run(warnings, "entities", lambda: alias_table(arts, analyses), [])
+    framing = _run(
+        warnings,
+        "framing",
+        lambda: Framing(
+            leads=tuple(fr.leads(arts, sources, options.lead_chars)),
+            loaded=tuple(fr.loaded_words(arts, sources, options.loaded_examples)),
+            attribution=tuple(fr.attribution(claims, {a.id: a.text for a in arts})),
+            timeline=tuple(fr.timeline(dated)),
+        ),
+        Framing(),
+    )
+    comp = Comparison(
+        sources=tuple(infos),
+        claims=tuple(claims),
+        quotes=tuple(quotes),
+        numbers=tuple(numbers),
+        entities=tuple(entities),
+        framing=framing,
+        independent_sources=n_indep,
+        embeddings_used=embedder is not None,
+        warnings=tuple(warnings),
+    )
+    _check_evidence(comp, by_id)
+    return comp
+
+
+def _run(warnings: list[str], what: str, fn: Callable[[], T], default: T) -> T:
+    try:
+        return fn()
+    except Exception as e:  # one failing part must not lose the whole report
+        log.exception("comparison part %s failed", what)
+        warnings.append(f"{what} failed: {type(e).__name__}: {e}")
+        return default
+
+
+def _sentences(arts: list[Article], an_by_id: dict[str, Analysis], options: CompareOptions) -> list[Sent]:
+    out: list[Sent] = []
+    for i, a in enumerate(arts):
+        an = an_by_id.get(a.id)
+        spans: list[tuple[int, int]]
+        if options.analysis_sentences and an is not None and an.sentences:
+            spans = [(s.span.start, s.span.end) for s in an.sentences]
+        else:
+            paras = list(a.paragraphs) or paragraph_spans(a.text)
+            spans = [sp for p0, p1 in paras for sp in sentence_spans(a.text, p0, p1)]
+        for s, e in spans[: options.max_sentences]:
+            if e > s:
+                out.append(Sent(i, s, e, a.text[s:e]))
+    return out
+
+
+def _quotes(
+    arts: list[Article], sources: list[str], an_by_id: dict[str, Analysis], options: CompareOptions
+) -> list[QuoteGroup]:
+    frags: list[Fragment] = []
+    for i, a in enumerate(arts):
+        found = find_quotes(a.text, i)[: options.max_quotes]
+        an = an_by_id.get(a.id)
+        if an is not None and an.quotes:
+            found = [_with_speaker(f, an) for f in found]
+        frags.extend(found)
+    frags = sentence_units(frags)
+    out = []
+    for n, (status, g, pair) in enumerate(group_quotes(frags)):
+        speaker = _full_name(_speaker_of(g), [arts[i].text for i in sorted({f.index for f in g})])
+        ev = tuple(Evidence(arts[f.index].id, sources[f.index], f.start, f.end, f.text) for f in g)
+        rend: dict[int, list[str]] = {}
+        for f in g:
+            rend.setdefault(f.index, []).append(f.text)
+        renderings = tuple((arts[i].id, " ".join(ts)) for i, ts in rend.items())
+        diff: tuple[DiffOp, ...] = ()
+        dpair = None
+        if pair is not None:
+            a_txt, b_txt = " ".join(rend[pair[0]]), " ".join(rend[pair[1]])
+            diff = tuple(DiffOp(op, x, y) for op, x, y in word_diff(a_txt, b_txt))
+            dpair = (arts[pair[0]].id, arts[pair[1]].id)
+        out.append(QuoteGroup(f"q{n + 1}", status, speaker, ev, renderings, dpair, diff))
+    return out
+
+
+def _speaker_of(g: list[Fragment]) -> str | None:
+    """The most often named speaker of a group (named beside the quote before resolved pronouns)."""
+    votes: dict[str, float] = {}
+    for f in g:
+        if f.speaker:
+            votes[f.speaker] = votes.get(f.speaker, 0.0) + (1.0 if f.explicit else 0.3)
+    if not votes:
+        return None
+    # "Klitschko" and "Vitali Klitschko" vote together for the longer form
+    for k in list(votes):
+        for other in votes:
+            if other != k and other.endswith(" " + k):
+                votes[other] += votes[k]
+    return max(votes, key=lambda k: (votes[k], len(k)))
+
+
+def _full_name(speaker: str | None, texts: list[str]) -> str | None:
+    """ "Councillor Hollis" -> "Petra Hollis" when the articles name a councillor Petra Hollis (and no other
+    councillor Hollis); a bare surname -> the one full name with that surname."""
+    if not speaker:
+        return speaker
+    parts = speaker.split()
+    if len(parts) > 2 or not parts[-1][:1].isupper():
+        return speaker
+    surname = re.escape(parts[-1])
+    title = re.escape(parts[0]) + r"\s+" if len(parts) == 2 else ""
+    found = set()
+    for t in texts:
+        for m in re.finditer(rf"(?i:{title})([A-Z][\w'\u2019-]+)\s+{surname}\b", t):
+            if m.group(1).lower() not in ("the", "a", "an"):
+                found.add(f"{m.group(1)} {parts[-1]}")
+    if len(found) == 1 and (title or len(parts) == 1):
+        return found.pop()
+    return speaker
+
+
+def _with_speaker(f: Fragment, an: Analysis) -> Fragment:
+    """The analysis stage's speaker for the fragment, unless it is a role ("the board's chief executive")
+    and the fragment already has a named one."""
+    for q in an.quotes:
+        if not q.speaker or (f.speaker and f.explicit and q.speaker[:1].islower()):
+            continue
+        if any(sp.start < f.end and sp.end > f.start for sp in q.content):
+            return dataclasses.replace(f, speaker=q.speaker, explicit=True)
+    return f
+
+
+def _numbers(
+    arts: list[Article], sources: list[str], sents: list[Sent], options: CompareOptions
+) -> tuple[list[NumberGroup], list[tuple[str, str, Evidence]]]:
+    idf = Idf(content_stems(s.text) for s in sents)
+    items: list[Located] = []
+    refs = [reference_year(a.url, a.published_at) for a in arts]
+    sure_years = sorted(y for y, sure in refs if sure and y is not None)
+    for i, a in enumerate(arts):
+        ref, sure = refs[i]
+        if not sure and sure_years:  # a dated URL of another report of the same story
+            ref, sure = sure_years[len(sure_years) // 2], True
+        mine = [s for s in sents if s.index == i]
+        found = find_numbers(a.text, ref, sure)[: options.max_numbers]
+        located = []
+        starts = [s.start for s in mine]
+        for m in found:
+            k = bisect.bisect_right(starts, m.start) - 1
+            inside = k >= 0 and mine[k].start <= m.start < mine[k].end
+            located.append(Located(a.id, i, m, (mine[k].start, mine[k].end) if inside else (m.start, m.end)))
+        context_vectors(a.text, [(s.start, s.end) for s in mine], located, idf)
+        items.extend(located)
+    out = []
+    dated: list[tuple[str, str, Evidence]] = []
+    for n, (status, g) in enumerate(group_numbers(items)):
+        first = g[0]
+        text = arts[first.index].text
+        what = _what(text, first)
+        ev = tuple(Evidence(it.article, sources[it.index], it.m.start, it.m.end, it.m.text) for it in g)
+        ms = tuple(
+            NumberMention(it.article, it.m.text, it.m.exact, it.m.low, None if it.m.open_high else it.m.high,
+                          first.m.dim, it.m.hedge)
+            for it in g
+        )  # fmt: skip
+        out.append(NumberGroup(f"n{n + 1}", status, what, first.m.dim, ev, ms))
+        if first.m.dim in ("year", "date") and not first.m.is_range and first.m.exact is not None:
+            v = int(first.m.exact)
+            date = str(v) if first.m.dim == "year" else f"{v // 10000:04d}-{v // 100 % 100:02d}-{v % 100:02d}"
+            s, e = first.sent
+            dated.append((date, what, Evidence(first.article, sources[first.index], s, e, text[s:e])))
+    rank = {"conflict": 0, "agree": 1, "single": 2}
+    out.sort(key=lambda g: rank.get(g.status, 3))
+    return [dataclasses.replace(g, id=f"n{k + 1}") for k, g in enumerate(out)], dated
+
+
+def _what(text: str, it: Located) -> str:
+    """The figure with up to three words either side, from its sentence: "loss of [12] lives and left"."""
+    s, e = it.sent
+    before = re.search(r"(?:\S+\s+){0,3}$", text[s : it.m.start])
+    after = re.match(r"(?:\s*\S+){0,3}", text[it.m.end : e])
+    b = before.group(0) if before else ""
+    a = after.group(0) if after else ""
+    return " ".join(f"{b}[{it.m.text}]{a}".split()).strip(" ,.;:")
+
+
+def _check_evidence(comp: Comparison, by_id: dict[str, Article]) -> None:
+    for group in (comp.claims, comp.quotes, comp.numbers):
+        for item in group:
+            for ev in item.evidence:
+                if (
+                    by_id[ev.article_id].text[ev.start : ev.end] != ev.text
+                ):  # an internal error: say so loudly
+                    log.error("evidence does not match its article text: %r", ev)

@@ -1,0 +1,254 @@
+"""Group the same quantity across sources and decide agree / conflict / single.
+
+Two mentions in different articles are linked when their dimensions match (a count with a count, a
+duration with a duration, ...) and their contexts are alike: a cosine of idf-weighted word stems of the
+sentence, each weighted by its distance to the number (``1 / (1 + d / 4)`` tokens), so the counted noun
+and the verb next to the figure weigh most. Compatible values need less context than incompatible ones:
+
+- an agreeing pair needs ``ctx >= AGREE_CTX`` (lower for distinctive figures such as 71.7 or $2.5 million,
+  higher for small integers, which recur for unrelated facts);
+- a conflicting pair needs ``ctx + NEAR_BONUS * shared near words >= CONFLICT_CTX`` and values within a factor of ``CONFLICT_RATIO``
+  (years within ``CONFLICT_YEARS``): spurious conflicts are the costliest mistake.
+
+Within each pair of articles the links are one to one (best context first), then the links are merged
+into groups, never putting two incompatible values of one article in the same group. A group is
+``conflict`` when two of its articles give incompatible values, ``agree`` otherwise, ``single`` when only
+one article has it. Calibrated on shared/data/cross-source-dev with shared/tools/score_cross.py (see the
+figures in docs/compare-schema.md); the values below are the chosen ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from newsweave.compare.numfind import NumMention
+from newsweave.compare.text import STOPWORDS, Idf, cosine, stem, word_spans
+
+AGREE_CTX = 0.22  # ordinary figures
+AGREE_CTX_DISTINCT = 0.08  # decimals, money, measures, figures >= 100 that are not years
+AGREE_CTX_SMALL = 0.30  # integers <= 12 without a unit
+AGREE_CTX_RELATIVE = 0.05  # "next year" in two reports (resolved from the same reference year)
+RANGE_CONFLICT_CTX = 0.15
+AGREE_CTX_YEAR = 0.0  # the same year in two reports of one story is nearly always the same event
+CONFLICT_CTX = 0.45
+CONFLICT_RATIO = 2.0
+CONFLICT_YEARS = 3
+DIST_SCALE = 4.0
+NEAR_BONUS = 0.05  # per stem shared within 3 words of both figures ("people injured")
+PREV_WEIGHT = 0.15
+
+
+@dataclass
+class Located:
+    """A mention with the article it is in and the context vector around it."""
+
+    article: str
+    index: int  # the article's position in the story
+    m: NumMention
+    sent: tuple[int, int]
+    ctx: dict[str, float] = field(default_factory=dict)
+    near: set[str] = field(default_factory=set)  # stems within 3 tokens
+
+
+def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located], idf: Idf) -> None:
+    """Fill ``ctx`` and ``near`` of each mention from its sentence (and, at ``PREV_WEIGHT``, the sentence
+    before it: "Brockie was found dead ... He was 50.")."""
+    starts = [s for s, _ in sents]
+    for it in items:
+        a, b = it.sent
+        toks = word_spans(text[a:b])
+        mpos = [i for i, (s, e, _) in enumerate(toks) if a + s < it.m.end and a + e > it.m.start]
+        if not mpos:
+            continue
+        lo, hi = min(mpos), max(mpos)
+        vec: dict[str, float] = defaultdict(float)
+        near: set[str] = set()
+        for i, (_, _, w) in enumerate(toks):
+            if lo <= i <= hi or w in STOPWORDS or w.isdigit():
+                continue
+            d = lo - i if i < lo else i - hi
+            st = stem(w)
+            vec[st] += idf(st) / (1.0 + (d - 1) / DIST_SCALE)
+            if d <= 3:
+                near.add(st)
+        k = bisect.bisect_right(starts, a) - 2
+        if 0 <= k < len(sents) and sents[k][1] <= a:
+            ps, pe = sents[k]
+            for _, _, w in word_spans(text[ps:pe]):
+                if w not in STOPWORDS and not w.isdigit():
+                    st = stem(w)
+                    vec[st] += PREV_WEIGHT * idf(st)
+        it.ctx = dict(vec)
+        it.near = near
+
+
+def comparable(a: NumMention, b: NumMention) -> bool:
+    if a.dim == b.dim:
+        if a.dim == "year" and a.relative and b.relative is None and "unsure" in a.relative:
+            return False
+        if b.dim == "year" and b.relative and a.relative is None and "unsure" in b.relative:
+            return False
+        return True
+    # "He was 50" (a bare count) and "50-year-old"
+    return {a.dim, b.dim} == {"count", "age"} and not (a.is_range or b.is_range)
+
+
+def compatible(a: NumMention, b: NumMention) -> bool:
+    if a.dim == "date" or b.dim == "date":
+        return a.low == b.low
+    if a.month and b.month and a.month != b.month:
+        return False
+    tol = 0.04 if (a.converted or b.converted) else 1e-9
+    if a.is_range and b.is_range:
+        return _close(a.low, b.low, tol) and _close(a.high, b.high, tol)
+    lo = max(a.low * (1 - tol), b.low * (1 - tol))
+    hi = min(a.high * (1 + tol), b.high * (1 + tol))
+    return lo <= hi
+
+
+def _close(x: float, y: float, tol: float) -> bool:
+    if math.isinf(x) or math.isinf(y):
+        return x == y
+    return abs(x - y) <= tol * max(abs(x), abs(y), 1e-9)
+
+
+def _value(m: NumMention) -> float:
+    if m.exact is not None:
+        return m.exact
+    if math.isinf(m.high):
+        return m.low
+    return (m.low + m.high) / 2
+
+
+def plausible_conflict(a: NumMention, b: NumMention) -> bool:
+    if a.dim == "date" or b.dim == "date" or a.relative or b.relative:
+        return False
+    va, vb = _value(a), _value(b)
+    if a.dim == "year":
+        return abs(va - vb) <= CONFLICT_YEARS
+    if va <= 0 or vb <= 0:
+        return False
+    return max(va, vb) / min(va, vb) <= CONFLICT_RATIO
+
+
+def very_distinctive(a: NumMention, b: NumMention) -> bool:
+    """The same exact figure with decimals, money, a measure, or >= 100: rarely a coincidence in one story."""
+    if a.exact is None or b.exact is None or a.dim in ("year", "date", "age"):
+        return False
+    return a.dim != "count" or not float(a.exact).is_integer() or a.exact >= 100
+
+
+def distinctive(m: NumMention) -> bool:
+    if m.dim == "year" or m.relative:
+        return False
+    v = _value(m)
+    return m.dim != "count" or not float(v).is_integer() or v >= 100
+
+
+def link_score(a: Located, b: Located) -> tuple[float, str] | None:
+    """(score, 'agree'|'conflict') when a and b look like the same fact, else None."""
+    if not comparable(a.m, b.m):
+        return None
+    agree = compatible(a.m, b.m)
+    if not agree and (a.m.dim != b.m.dim or not plausible_conflict(a.m, b.m)):
+        return None  # checked before the (costlier) context similarity
+    ctx = cosine(a.ctx, b.ctx)
+    near = len(a.near & b.near)
+    if agree:
+        if a.m.dim == "year" and not (a.m.relative or b.m.relative):
+            need = AGREE_CTX_YEAR
+        elif a.m.relative and a.m.relative == b.m.relative:
+            need = AGREE_CTX_RELATIVE
+        elif very_distinctive(a.m, b.m):
+            need = 0.0
+        elif distinctive(a.m):
+            need = AGREE_CTX_DISTINCT
+        else:
+            need = AGREE_CTX_SMALL if a.m.small or b.m.small else AGREE_CTX
+        if ctx + NEAR_BONUS * near >= need:
+            return ctx + NEAR_BONUS * near + 0.5, "agree"
+        return None
+    if (
+        a.m.is_range
+        and b.m.is_range
+        and a.m.low <= b.m.high
+        and b.m.low <= a.m.high
+        and ctx >= RANGE_CONFLICT_CTX
+    ):
+        return ctx, "conflict"  # overlapping ranges for one thing ("10 to 15" / "10-14")
+    if ctx + NEAR_BONUS * near >= CONFLICT_CTX and near > 0:
+        return ctx, "conflict"
+    return None
+
+
+def group_numbers(items: list[Located]) -> list[tuple[str, list[Located]]]:
+    """Groups as (status, mentions); every mention is in exactly one group."""
+    by_art: dict[int, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        by_art[it.index].append(i)
+    edges: list[tuple[float, int, int]] = []
+    arts = sorted(by_art)
+    for x in range(len(arts)):
+        for y in range(x + 1, len(arts)):
+            cand = []
+            for i in by_art[arts[x]]:
+                for j in by_art[arts[y]]:
+                    r = link_score(items[i], items[j])
+                    if r is not None:
+                        cand.append((r[0], i, j))
+            cand.sort(reverse=True)
+            used_i: set[int] = set()
+            used_j: set[int] = set()
+            for sc, i, j in cand:
+                if i in used_i or j in used_j:
+                    continue
+                used_i.add(i)
+                used_j.add(j)
+                edges.append((sc, i, j))
+    edges.sort(reverse=True)
+    parent = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri == rj or not _mergeable(items, members[ri], members[rj]):
+            continue
+        parent[rj] = ri
+        members[ri].extend(members.pop(rj))
+    out: list[tuple[str, list[Located]]] = []
+    for root in sorted(
+        members, key=lambda r: min(items[k].m.start + 10**9 * items[k].index for k in members[r])
+    ):
+        g = sorted((items[k] for k in members[root]), key=lambda it: (it.index, it.m.start))
+        out.append((_status(g), g))
+    return out
+
+
+def _mergeable(items: list[Located], g1: list[int], g2: list[int]) -> bool:
+    for i in g1:
+        for j in g2:
+            a, b = items[i], items[j]
+            if a.index == b.index and not compatible(a.m, b.m):
+                return False
+            if a.index != b.index and not compatible(a.m, b.m) and not plausible_conflict(a.m, b.m):
+                return False
+    return True
+
+
+def _status(g: list[Located]) -> str:
+    if len({it.index for it in g}) < 2:
+        return "single"
+    for i, a in enumerate(g):
+        for b in g[i + 1 :]:
+            if a.index != b.index and not compatible(a.m, b.m):
+                return "conflict"
+    return "agree"

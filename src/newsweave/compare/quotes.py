@@ -1,0 +1,308 @@
+"""Direct quotes across sources: find the quoted stretches, group the same utterance, decide its wording.
+
+Finding (used when the analysis gives no direct quotes): words between matching quotation marks
+(curly double, straight double paired within a paragraph, curly single opened at a word start), without
+the marks and without the trailing comma or full stop. A speaker is looked for next to the quote
+("..., Klitschko told the BBC", "Trump said: ...", a pronoun resolved to the last name before it).
+
+Grouping: two fragments in different articles are the same utterance when they share a run of words
+(difflib matching blocks of at least two words, compared on letters and digits only) covering
+``MIN_SHARE`` of the shorter fragment and at least ``MIN_WORDS`` words. Fragments are merged by links.
+
+Wording status, as in shared/data/cross-source-dev (compare letters and digits only): per article, the
+rendering is its fragments of the group in text order (an echo contained in another fragment dropped);
+``identical`` = the same words; ``truncated`` = every fragment of one rendering is a contiguous part of
+the other; ``reworded`` = anything else. A group takes its most divergent pair of articles; the word-level
+diff (difflib) is shown for that pair.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from newsweave.compare.text import STOPWORDS
+
+MIN_WORDS = 3  # shared words for a link (two when the shorter fragment has only two content words)
+MIN_SHARE = 0.5  # share of the shorter fragment covered by common runs of words
+SHORT_PARTNER = 4  # words: the longest unit a two-word quote may be matched with
+CONTAINED = 0.9  # a unit this much inside another links to it even when not its best match
+SPEECH_VERBS = (
+    "said|says|told|added|asked|wrote|stated|explained|insisted|argued|warned|noted|declared|announced|"
+    "continued|lamented|remarked|replied|tweeted|posted|claimed|conceded|admitted|acknowledged|"
+    "recalled|urged|commented|write|writes|say|tell|tells|adds"
+)
+_AFTER_SPEAKER = re.compile(
+    rf"^[\s,.!?]*(?:[\u201d\"'\u2019]\s*)?,?\s*(?P<who>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}|he|she|they)"
+    rf"\s+(?:{SPEECH_VERBS})\b"
+)
+_AFTER_VERB = re.compile(
+    rf"^[\s,.!?]*(?:[\u201d\"'\u2019]\s*)?,?\s*(?:{SPEECH_VERBS})\s+(?P<who>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}})"
+)
+_AFTER_APPOSITIVE = re.compile(
+    rf"^[\s,.!?]*(?:[\u201d\"'\u2019]\s*)?,?\s*(?:the\s+)?[\w\s'\u2019-]{{0,50}}?,\s*"
+    rf"(?P<who>(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){{0,2}}),\s*(?:{SPEECH_VERBS})\b"
+)
+_BEFORE = re.compile(
+    rf"(?P<who>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:{SPEECH_VERBS})\b[^\u201c\"]{{0,60}}$"
+)
+_NAME = re.compile(r"\b([A-Z][a-z\u00c0-\u024f'\u2019-]+(?:\s+[A-Z][a-z\u00c0-\u024f'\u2019-]+){1,3})\b")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A quoted stretch in one article."""
+
+    index: int  # article position in the story
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    explicit: bool = False  # the speaker is named next to the quote (not a pronoun resolved backwards)
+    utterance: int = -1  # units cut from the same quoted stretch share this number
+
+
+_ABBREV_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Prof|Jr|Sr|Gov|Sen|Rep|No|vs|etc)|\b[A-Z]|\.[A-Z])\.$"
+)
+_UNIT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+def sentence_units(frags: list[Fragment]) -> list[Fragment]:
+    """Each quoted stretch cut into its sentences (the unit of the cross-source gold: "a long statement
+    quoted selectively gives one item per shared sentence"); ``utterance`` keeps them together."""
+    out: list[Fragment] = []
+    for n, f in enumerate(frags):
+        pos = 0
+        cuts = [m for m in _UNIT_END.finditer(f.text) if not _ABBREV_END.search(f.text[: m.start()])]
+        pieces = []
+        for m in cuts:
+            pieces.append((pos, m.start()))
+            pos = m.end()
+        pieces.append((pos, len(f.text)))
+        for a, b in pieces:
+            t = f.text[a:b]
+            b2 = len(t.rstrip(" ,.;:"))
+            if b2 == 0 or not quote_words(t):
+                continue
+            out.append(
+                dataclasses.replace(f, start=f.start + a, end=f.start + a + b2, text=t[:b2], utterance=n)
+            )
+    return out
+
+
+def quote_words(s: str) -> list[str]:
+    """Letters-and-digits words, the unit of the wording status (as in the cross-source gold)."""
+    t = unicodedata.normalize("NFKC", s).lower().replace("\u2019", "'").replace("'", "").replace("-", "")
+    return re.findall(r"[^\W_]+", t)
+
+
+def find_quotes(text: str, index: int = 0) -> list[Fragment]:
+    """Direct-quote fragments in ``text``."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"\u201c([^\u201c\u201d]{1,2000}?)(?:\u201d|(?=\n)|$)", text):
+        spans.append((m.start(1), m.end(1)))
+    for para in re.finditer(r"[^\n]+", text):
+        spans.extend(_straight_quotes(text, para.start(), para.end()))
+    for m in re.finditer(
+        r"(?:(?<=^)|(?<=[\s(\[\u2014-]))\u2018([^\u2018\u2019]{3,600}?)\u2019(?![A-Za-z])", text
+    ):
+        if len(m.group(1).split()) >= 2:
+            spans.append((m.start(1), m.end(1)))
+    out: list[Fragment] = []
+    for a, b in sorted(set(spans)):
+        while a < b and (text[a].isspace() or text[a] in "\u2018'"):
+            a += 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] in ",.;:\u2019'"):
+            b -= 1
+        if b - a < 2 or not quote_words(text[a:b]):
+            continue
+        if any(a >= f.start and b <= f.end for f in out):
+            continue
+        who, explicit = find_speaker(text, a, b)
+        out.append(Fragment(index, a, b, text[a:b], who, explicit))
+    return out
+
+
+def _straight_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Quoted stretches marked with straight double quotes (or two apostrophes) in one paragraph.
+
+    A mark opens when it follows a space or the paragraph start and precedes a non-space; otherwise it
+    closes. A quote still open at the paragraph end runs to it (the convention for a quote that goes on
+    in the next paragraph)."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for m in re.finditer(r"''|\"", text[lo:hi]):
+        a, b = lo + m.start(), lo + m.end()
+        prev = text[a - 1] if a > lo else " "
+        nxt = text[b] if b < hi else " "
+        opening = (prev.isspace() or prev in "([\u2014\u2013-:") and not nxt.isspace()
+        if start is None:
+            if opening or a == lo:
+                start = b
+        elif not opening or nxt.isspace():
+            out.append((start, a))
+            start = None
+        else:  # two openings: the first was never closed on this side
+            out.append((start, a))
+            start = b
+    if start is not None and hi - start > 1:
+        out.append((start, hi))
+    return out
+
+
+def _drop_leading_stopwords(name: str) -> str:
+    parts = name.split()
+    while len(parts) > 1 and parts[0].lower() in STOPWORDS:
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+def find_speaker(text: str, a: int, b: int) -> tuple[str | None, bool]:
+    """(speaker, named explicitly) for the quote at ``[a, b)``."""
+    after = text[b : b + 80]
+    m = _AFTER_APPOSITIVE.match(after) or _AFTER_SPEAKER.match(after) or _AFTER_VERB.match(after)
+    if m is None:
+        line_start = text.rfind("\n", 0, a) + 1
+        m = _BEFORE.search(text[max(line_start, a - 160) : max(line_start, a - 1)])
+    if m is None:
+        return None, False
+    who = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+", "", m.group("who").strip())
+    if who.lower() in ("he", "she", "they"):
+        names = [_drop_leading_stopwords(n) for n in _NAME.findall(text[max(0, a - 1500) : a])]
+        names = [n for n in names if " " in n or n[:1].isupper()]
+        return (names[-1] if names else None), False
+    return who, True
+
+
+def overlap(a: Fragment, b: Fragment, wa: list[str] | None = None, wb: list[str] | None = None) -> float:
+    """Share of the shorter unit covered by runs of common words (0 when they are not the same words)."""
+    wa = quote_words(a.text) if wa is None else wa
+    wb = quote_words(b.text) if wb is None else wb
+    if not wa or not wb:
+        return 0.0
+    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
+    shared = [blk for blk in blocks if blk.size >= 2]
+    shorter = min(len(wa), len(wb))
+    n = sum(blk.size for blk in shared)
+    longest = max((blk.size for blk in shared), default=0)
+    content = [w for blk in shared for w in wa[blk.a : blk.a + blk.size] if w not in STOPWORDS]
+    if not content:
+        return 0.0
+    if n == shorter == 2 and len(content) == 2:
+        # a two-word quote ("particularly frank", "great leadership") matches inside a long quote, but a
+        # name ("Governor Romney") only matches another short quote: it would chain unrelated remarks
+        short = a.text if len(wa) == 2 else b.text
+        is_name = any(w[:1].isupper() for w in short.split())
+        return 1.0 if not is_name or max(len(wa), len(wb)) <= SHORT_PARTNER else 0.0
+    if n < MIN_WORDS or longest < MIN_WORDS or n < MIN_SHARE * shorter:
+        return 0.0
+    return n / shorter
+
+
+def candidate_pairs(ws: list[list[str]], index: list[int]) -> set[tuple[int, int]]:
+    """Pairs of units in different articles that share a word bigram (a link needs one)."""
+    by_gram: dict[tuple[str, str], list[int]] = {}
+    for i, w in enumerate(ws):
+        for g in set(zip(w, w[1:], strict=False)):
+            by_gram.setdefault(g, []).append(i)
+    out: set[tuple[int, int]] = set()
+    for units in by_gram.values():
+        if len(units) > 200:  # a bigram in hundreds of quotes ("of the") says nothing
+            continue
+        for x in range(len(units)):
+            for y in range(x + 1, len(units)):
+                i, j = units[x], units[y]
+                if index[i] != index[j]:
+                    out.add((i, j) if i < j else (j, i))
+    return out
+
+
+def _sub(a: list[str], b: list[str]) -> bool:
+    return len(a) < len(b) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def rendering(frags: list[Fragment]) -> list[list[str]]:
+    """One article's rendering: its fragments in order, echoes contained in another one dropped."""
+    ws = [quote_words(f.text) for f in sorted(frags, key=lambda f: f.start)]
+    return [
+        w
+        for i, w in enumerate(ws)
+        if not any(j != i and (_sub(w, o) or (w == o and j < i)) for j, o in enumerate(ws))
+    ]
+
+
+def relation(x: list[list[str]], y: list[list[str]]) -> str:
+    if "".join(t for f in x for t in f) == "".join(t for f in y for t in f):
+        return "identical"
+    sx = " " + " ".join(t for f in x for t in f) + " "
+    sy = " " + " ".join(t for f in y for t in f) + " "
+    if all(" " + " ".join(f) + " " in sy for f in x) or all(" " + " ".join(f) + " " in sx for f in y):
+        return "truncated"
+    return "reworded"
+
+
+_RANK = {"identical": 0, "truncated": 1, "reworded": 2}
+
+
+def group_quotes(frags: list[Fragment]) -> list[tuple[str, list[Fragment], tuple[int, int] | None]]:
+    """(status, fragments, most divergent pair of article indexes) per utterance."""
+    parent = list(range(len(frags)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # a link needs the shorter unit contained in the other (CONTAINED of it), or the two units each
+    # other's best match between their two articles: a phrase shared by two different remarks
+    # ("his position of political neutrality") must not chain two utterances together.
+    score: dict[tuple[int, int], float] = {}
+    best: dict[tuple[int, int], float] = {}  # (unit, other article) -> best overlap
+    ws = [quote_words(f.text) for f in frags]
+    for i, j in sorted(candidate_pairs(ws, [f.index for f in frags])):
+        o = overlap(frags[i], frags[j], ws[i], ws[j])
+        if o > 0:
+            score[(i, j)] = o
+            for u, other in ((i, frags[j].index), (j, frags[i].index)):
+                best[(u, other)] = max(best.get((u, other), 0.0), o)
+    for (i, j), o in score.items():
+        mutual = o >= best.get((i, frags[j].index), 0.0) and o >= best.get((j, frags[i].index), 0.0)
+        if (o >= CONTAINED or mutual) and find(i) != find(j):
+            parent[find(j)] = find(i)
+    groups: dict[int, list[Fragment]] = {}
+    for i, f in enumerate(frags):
+        groups.setdefault(find(i), []).append(f)
+    out: list[tuple[str, list[Fragment], tuple[int, int] | None]] = []
+    for g in groups.values():
+        g.sort(key=lambda f: (f.index, f.start))
+        by_art: dict[int, list[Fragment]] = {}
+        for f in g:
+            by_art.setdefault(f.index, []).append(f)
+        if len(by_art) < 2:
+            out.append(("single", g, None))
+            continue
+        rend = {a: rendering(fs) for a, fs in by_art.items()}
+        arts = sorted(rend)
+        status, pair = "identical", (arts[0], arts[1])
+        for i, a in enumerate(arts):
+            for b in arts[i + 1 :]:
+                r = relation(rend[a], rend[b])
+                if _RANK[r] > _RANK[status]:
+                    status, pair = r, (a, b)
+        out.append((status, g, pair))
+    out.sort(key=lambda x: (x[0] == "single", x[1][0].index, x[1][0].start))
+    return out
+
+
+def word_diff(a: str, b: str) -> list[tuple[str, str, str]]:
+    """(op, words of a, words of b) with op equal / replace / delete / insert."""
+    wa, wb = a.split(), b.split()
+    ka = [" ".join(quote_words(w)) for w in wa]
+    kb = [" ".join(quote_words(w)) for w in wb]
+    ops = difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
+    return [(op, " ".join(wa[i1:i2]), " ".join(wb[j1:j2])) for op, i1, i2, j1, j2 in ops]

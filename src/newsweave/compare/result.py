@@ -1,0 +1,151 @@
+"""The comparison result: frozen dataclasses, every verdict with its evidence.
+
+``Evidence.text`` always equals ``article.text[start:end]`` of the article it names.
+The JSON form is written by :mod:`newsweave.report.json_report` (schema in docs/compare-schema.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+CLAIM_STATUSES = ("shared", "partial", "single")
+QUOTE_STATUSES = ("identical", "truncated", "reworded", "single")
+NUMBER_STATUSES = ("agree", "conflict", "single")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    article_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    article_id: str
+    source: str
+    title: str | None
+    published_at: str | None
+    url: str | None
+    independent_group: int
+    path: str = ""
+    lead: str = ""  # first paragraph (shortened)
+    rewrite_of: str | None = None  # article id this one copies or rewrites, if any
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    status: str  # shared | partial | single
+    text: str  # the first sentence's text (a label, also in evidence)
+    evidence: tuple[Evidence, ...]
+    score: float = 0.0  # the weakest alignment score inside the claim (1.0 for single)
+    sources: tuple[str, ...] = ()
+    independent_sources: int = 1
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    op: str  # equal | insert | delete | replace
+    a: str  # words of the first rendering
+    b: str  # words of the second rendering
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    id: str
+    status: str  # identical | truncated | reworded | single
+    speaker: str | None
+    evidence: tuple[Evidence, ...]
+    renderings: tuple[
+        tuple[str, str], ...
+    ] = ()  # (article_id, the quoted words as this article renders them)
+    diff_pair: tuple[str, str] | None = None  # the two article ids the diff compares (most divergent)
+    diff: tuple[DiffOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    article_id: str
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    hedge: str | None
+
+
+@dataclass(frozen=True)
+class NumberGroup:
+    id: str
+    status: str  # agree | conflict | single
+    what: str  # what is counted, in a few words of context
+    unit: str | None
+    evidence: tuple[Evidence, ...]
+    mentions: tuple[NumberMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class AliasRow:
+    canonical: str
+    label: str
+    forms: tuple[tuple[str, tuple[str, ...]], ...]  # (article_id, surface forms used there)
+
+
+@dataclass(frozen=True)
+class Lead:
+    article_id: str
+    source: str
+    headline: str | None
+    first_paragraph: Evidence | None
+
+
+@dataclass(frozen=True)
+class LoadedWord:
+    article_id: str
+    source: str
+    word: str
+    category: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Attribution:
+    claim_id: str
+    article_id: str
+    source: str
+    attributed_to: str | None  # "Klitschko", "regional analysts", None = stated as fact
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: str  # ISO date or year ("2022", "2025-04-24")
+    label: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Framing:
+    leads: tuple[Lead, ...] = ()
+    loaded: tuple[LoadedWord, ...] = ()
+    attribution: tuple[Attribution, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    sources: tuple[SourceInfo, ...]
+    claims: tuple[Claim, ...] = ()
+    quotes: tuple[QuoteGroup, ...] = ()
+    numbers: tuple[NumberGroup, ...] = ()
+    entities: tuple[AliasRow, ...] = ()
+    framing: Framing = field(default_factory=Framing)
+    independent_sources: int = 0
+    embeddings_used: bool = False
+    schema_version: str = SCHEMA_VERSION
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Reports of a comparison: JSON (versioned schema), Markdown, self-contained HTML, rich terminal tables."""

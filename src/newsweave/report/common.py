@@ -1,0 +1,79 @@
+"""Helpers shared by the report formats: titles, per-source columns, highlighted article segments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from newsweave.compare.result import Comparison, Evidence
+
+STATUS_NOTE = {
+    "shared": "said by several sources",
+    "partial": "partly overlapping",
+    "single": "only in one source",
+    "identical": "same words",
+    "truncated": "one is a cut of the other",
+    "reworded": "words differ",
+    "agree": "figures agree",
+    "conflict": "figures conflict",
+}
+
+
+def title_of(c: Comparison) -> str:
+    for s in c.sources:
+        if s.title:
+            return s.title
+    return "Story comparison"
+
+
+def by_source(c: Comparison, evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
+    """Evidence grouped by article id, in the sources' order."""
+    out: dict[str, list[Evidence]] = {s.article_id: [] for s in c.sources}
+    for e in evidence:
+        out.setdefault(e.article_id, []).append(e)
+    return out
+
+
+def highlight_spans(c: Comparison) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per article: (start, end, kind, item id) of the evidence worth marking in the full text."""
+    spans: dict[str, list[tuple[int, int, str, str]]] = {s.article_id: [] for s in c.sources}
+    for q in c.quotes:
+        if q.status != "single":
+            for e in q.evidence:
+                spans.setdefault(e.article_id, []).append((e.start, e.end, "quote", q.id))
+    for n in c.numbers:
+        kind = "conflict" if n.status == "conflict" else "number" if n.status == "agree" else "single-number"
+        for e in n.evidence:
+            spans.setdefault(e.article_id, []).append((e.start, e.end, kind, n.id))
+    for cl in c.claims:
+        if cl.status == "single":
+            for e in cl.evidence:
+                spans.setdefault(e.article_id, []).append((e.start, e.end, "unique", cl.id))
+    return spans
+
+
+def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[str, str | None, str | None]]:
+    """The text cut into (piece, kind, item id); overlapping marks: the shorter (more specific) wins."""
+    n = len(text)
+    owner: list[int] = [-1] * n
+    order = sorted(range(len(spans)), key=lambda k: -(spans[k][1] - spans[k][0]))
+    for k in order:  # longer first, so shorter ones overwrite them
+        s, e = max(0, spans[k][0]), min(n, spans[k][1])
+        for i in range(s, e):
+            owner[i] = k
+    out: list[tuple[str, str | None, str | None]] = []
+    i = 0
+    while i < n:
+        j = i
+        while j < n and owner[j] == owner[i]:
+            j += 1
+        k = owner[i]
+        out.append((text[i:j], spans[k][2] if k >= 0 else None, spans[k][3] if k >= 0 else None))
+        i = j
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) URLs become links (no javascript: or data: links from article metadata)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None

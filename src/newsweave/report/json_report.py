@@ -1,0 +1,89 @@
+"""The comparison as JSON (schema: docs/compare-schema.md, version in ``schema_version``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from typing import Any
+
+from newsweave.compare.result import Comparison, Evidence
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and (math.isinf(v) or math.isnan(v)):
+        return None
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_clean(x) for x in v]
+    return v
+
+
+def _ev(e: Evidence) -> dict[str, Any]:
+    return {"article_id": e.article_id, "source": e.source, "start": e.start, "end": e.end, "text": e.text}
+
+
+def to_dict(c: Comparison) -> dict[str, Any]:
+    """The JSON-ready dict: top-level keys schema_version, sources, claims, quotes, numbers, entities,
+    framing (then summary and warnings)."""
+    d: dict[str, Any] = {
+        "schema_version": c.schema_version,
+        "sources": [dataclasses.asdict(s) for s in c.sources],
+        "claims": [
+            {"id": x.id, "status": x.status, "text": x.text, "score": x.score, "sources": list(x.sources),
+             "independent_sources": x.independent_sources, "evidence": [_ev(e) for e in x.evidence]}
+            for x in c.claims
+        ],
+        "quotes": [
+            {"id": q.id, "status": q.status, "speaker": q.speaker, "evidence": [_ev(e) for e in q.evidence],
+             "renderings": [{"article_id": a, "text": t} for a, t in q.renderings],
+             "diff_pair": list(q.diff_pair) if q.diff_pair else None,
+             "diff": [{"op": o.op, "a": o.a, "b": o.b} for o in q.diff]}
+            for q in c.quotes
+        ],
+        "numbers": [
+            {"id": n.id, "status": n.status, "what": n.what, "unit": n.unit,
+             "values": [{"article_id": m.article_id, "text": m.text, "value": m.value, "low": m.low,
+                         "high": m.high, "hedge": m.hedge} for m in n.mentions],
+             "evidence": [_ev(e) for e in n.evidence]}
+            for n in c.numbers
+        ],
+        "entities": [
+            {"canonical": r.canonical, "label": r.label,
+             "forms": [{"article_id": a, "forms": list(fs)} for a, fs in r.forms]}
+            for r in c.entities
+        ],
+        "framing": {
+            "leads": [{"article_id": x.article_id, "source": x.source, "headline": x.headline,
+                       "first_paragraph": _ev(x.first_paragraph) if x.first_paragraph else None}
+                      for x in c.framing.leads],
+            "loaded": [{"article_id": x.article_id, "source": x.source, "word": x.word, "category": x.category,
+                        "evidence": _ev(x.evidence)} for x in c.framing.loaded],
+            "attribution": [{"claim_id": x.claim_id, "article_id": x.article_id, "source": x.source,
+                             "attributed_to": x.attributed_to, "evidence": _ev(x.evidence)}
+                            for x in c.framing.attribution],
+            "timeline": [{"date": x.date, "label": x.label, "evidence": _ev(x.evidence)} for x in c.framing.timeline],
+        },
+        "summary": summary(c),
+        "warnings": list(c.warnings),
+    }  # fmt: skip
+    return _clean(d)
+
+
+def summary(c: Comparison) -> dict[str, Any]:
+    def count(items, status):
+        return sum(1 for x in items if x.status == status)
+
+    return {
+        "articles": len(c.sources),
+        "independent_sources": c.independent_sources,
+        "embeddings_used": c.embeddings_used,
+        "claims": {s: count(c.claims, s) for s in ("shared", "partial", "single")},
+        "quotes": {s: count(c.quotes, s) for s in ("identical", "truncated", "reworded", "single")},
+        "numbers": {s: count(c.numbers, s) for s in ("agree", "conflict", "single")},
+    }
+
+
+def dumps(c: Comparison, indent: int | None = None) -> str:
+    return json.dumps(to_dict(c), ensure_ascii=False, indent=indent)

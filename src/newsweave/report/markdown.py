@@ -1,0 +1,114 @@
+"""The comparison as Markdown (GitHub flavour). Article text is HTML-escaped and table pipes are escaped,
+so a Markdown viewer that renders inline HTML shows the text, never runs it."""
+
+from __future__ import annotations
+
+import html
+
+from newsweave.compare.result import Comparison
+from newsweave.report.common import STATUS_NOTE, by_source, title_of
+from newsweave.report.json_report import summary
+
+
+def _md(text: str | None, limit: int | None = None) -> str:
+    t = " ".join((text or "").split())
+    if limit and len(t) > limit:
+        t = t[: limit - 3] + "..."
+    return (
+        html.escape(t, quote=False)
+        .replace("|", "\\|")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("`", "\\`")
+    )
+
+
+def render_markdown(c: Comparison) -> str:
+    s = summary(c)
+    names = {x.article_id: x.source for x in c.sources}
+    out = [f"# {_md(title_of(c))}", ""]
+    out.append(
+        f"{s['articles']} articles, {s['independent_sources']} independent sources. "
+        f"Claims: {s['claims']['shared']} shared, {s['claims']['partial']} partial, {s['claims']['single']} single. "
+        f"Quotes: {s['quotes']['identical']} identical, {s['quotes']['truncated']} truncated, "
+        f"{s['quotes']['reworded']} reworded. Numbers: {s['numbers']['agree']} agree, {s['numbers']['conflict']} conflict."
+    )
+    out += ["", "## Sources", "", "| Outlet | Headline | Date | Independent group |", "|---|---|---|---|"]
+    for src in c.sources:
+        rw = f" (copies {_md(names.get(src.rewrite_of, src.rewrite_of))})" if src.rewrite_of else ""
+        out.append(
+            f"| {_md(src.source)} | {_md(src.title)} | {_md(src.published_at)} | {src.independent_group + 1}{rw} |"
+        )
+    out += ["", "## Quotes across sources", ""]
+    for q in c.quotes:
+        if q.status == "single":
+            continue
+        out.append(
+            f"- **{q.status}** ({STATUS_NOTE.get(q.status, '')}), {_md(q.speaker or 'speaker not found')}:"
+        )
+        for aid, evs in by_source(c, q.evidence).items():
+            for e in evs:
+                out.append(f"  - {_md(names.get(aid, aid))}: \u201c{_md(e.text)}\u201d [{e.start}:{e.end}]")
+        if q.diff and q.status != "identical":
+            parts = []
+            for d in q.diff:
+                if d.op == "equal":
+                    parts.append(_md(d.a))
+                else:
+                    parts.append(f"~~{_md(d.a)}~~ **{_md(d.b)}**".replace("~~~~ ", "").replace(" ****", ""))
+            out.append(f"  - diff: {' '.join(parts)}")
+    out += [
+        "",
+        "## Numbers across sources",
+        "",
+        "| Status | What | " + " | ".join(_md(x.source) for x in c.sources) + " |",
+    ]
+    out.append("|---|---|" + "---|" * len(c.sources))
+    for n in c.numbers:
+        if n.status == "single":
+            continue
+        cells = [", ".join(_md(e.text) for e in evs) for evs in by_source(c, n.evidence).values()]
+        out.append(f"| {n.status} | {_md(n.what)} | " + " | ".join(cells) + " |")
+    out += ["", "## Claims", ""]
+    for cl in c.claims:
+        if cl.status == "single":
+            continue
+        out.append(f"- **{cl.status}** (p >= {cl.score}):")
+        for e in cl.evidence:
+            out.append(f"  - {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
+    out += ["", "### Only in one source", ""]
+    for cl in c.claims:
+        if cl.status == "single":
+            e = cl.evidence[0]
+            out.append(f"- {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
+    out += [
+        "",
+        "## Entities (alias table)",
+        "",
+        "| Entity | " + " | ".join(_md(x.source) for x in c.sources) + " |",
+    ]
+    out.append("|---|" + "---|" * len(c.sources))
+    for r in c.entities[:40]:
+        forms = dict(r.forms)
+        out.append(
+            f"| {_md(r.canonical)} | "
+            + " | ".join(_md(", ".join(forms.get(x.article_id, ()))) for x in c.sources)
+            + " |"
+        )
+    out += ["", "## Framing", ""]
+    for lead in c.framing.leads:
+        fp = lead.first_paragraph.text if lead.first_paragraph else ""
+        out.append(
+            f"- **{_md(lead.source)}** leads with: {_md(lead.headline or '(no headline)')}. {_md(fp, 300)}"
+        )
+        words = [f"{_md(w.word)} ({w.category})" for w in c.framing.loaded if w.article_id == lead.article_id]
+        out.append(f"  - loaded wording: {', '.join(words) or 'none found'}")
+    if c.framing.attribution:
+        out += ["", "### Attribution differences", ""]
+        for a in c.framing.attribution:
+            out.append(f"- {a.claim_id} {_md(a.source)}: {_md(a.attributed_to or 'stated as fact')}")
+    if c.framing.timeline:
+        out += ["", "### Timeline", ""]
+        for t in c.framing.timeline:
+            out.append(f"- {t.date}: {_md(t.label)} ({_md(t.evidence.source)})")
+    return "\n".join(out) + "\n"

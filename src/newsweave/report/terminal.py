@@ -1,0 +1,102 @@
+"""The comparison as rich tables in the terminal (article text printed as plain text, never as markup)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from newsweave.compare.result import Comparison
+from newsweave.report.common import by_source, title_of
+from newsweave.report.json_report import summary
+
+_STYLE = {"shared": "green", "identical": "green", "agree": "green", "partial": "yellow", "truncated": "yellow",
+          "reworded": "red", "conflict": "bold red", "single": "dim"}  # fmt: skip
+
+
+def _status(s: str) -> Text:
+    return Text(s, style=_STYLE.get(s, ""))
+
+
+def _short(t: str, n: int = 160) -> Text:
+    t = " ".join(t.split())
+    return Text(t if len(t) <= n else t[: n - 3] + "...")
+
+
+def print_comparison(c: Comparison, console: Console) -> None:
+    s = summary(c)
+    console.print(Text(title_of(c), style="bold"))
+    console.print(
+        Text(
+            f"{s['articles']} articles, {s['independent_sources']} independent sources; "
+            f"claims {s['claims']}; quotes {s['quotes']}; numbers {s['numbers']}"
+        )
+    )
+    t = Table(title="Sources")
+    for col in ("outlet", "headline", "date", "group"):
+        t.add_column(col)
+    for src in c.sources:
+        t.add_row(
+            Text(src.source),
+            Text(src.title or ""),
+            Text(src.published_at or ""),
+            str(src.independent_group + 1),
+        )
+    console.print(t)
+    t = Table(title="Quotes across sources")
+    t.add_column("status")
+    t.add_column("speaker")
+    for src in c.sources:
+        t.add_column(Text(src.source))
+    for q in c.quotes:
+        if q.status != "single":
+            cells = [
+                _short(" / ".join(e.text for e in evs), 120) for evs in by_source(c, q.evidence).values()
+            ]
+            t.add_row(_status(q.status), Text(q.speaker or ""), *cells)
+    console.print(t)
+    t = Table(title="Numbers across sources")
+    t.add_column("status")
+    t.add_column("what")
+    for src in c.sources:
+        t.add_column(Text(src.source))
+    for n in c.numbers:
+        if n.status != "single":
+            cells = [Text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
+            t.add_row(_status(n.status), _short(n.what, 60), *cells)
+    console.print(t)
+    t = Table(title="Claims in more than one source")
+    t.add_column("status")
+    for src in c.sources:
+        t.add_column(Text(src.source))
+    for cl in c.claims:
+        if cl.status != "single":
+            t.add_row(
+                _status(cl.status),
+                *[_short(" ".join(e.text for e in evs)) for evs in by_source(c, cl.evidence).values()],
+            )
+    console.print(t)
+    singles = [cl for cl in c.claims if cl.status == "single"]
+    t = Table(title=f"Only in one source ({len(singles)} sentences)")
+    t.add_column("source")
+    t.add_column("sentence")
+    for cl in singles[:30]:
+        t.add_row(Text(cl.sources[0] if cl.sources else ""), _short(cl.text))
+    console.print(t)
+    t = Table(title="Entities (alias table)")
+    t.add_column("entity")
+    for src in c.sources:
+        t.add_column(Text(src.source))
+    for r in c.entities[:25]:
+        forms = dict(r.forms)
+        t.add_row(Text(r.canonical), *[Text(", ".join(forms.get(src.article_id, ()))) for src in c.sources])
+    console.print(t)
+    t = Table(title="Framing: what each source leads with")
+    t.add_column("source")
+    t.add_column("headline / first paragraph")
+    t.add_column("loaded wording")
+    for lead in c.framing.leads:
+        fp = lead.first_paragraph.text if lead.first_paragraph else ""
+        words = ", ".join(w.word for w in c.framing.loaded if w.article_id == lead.article_id)
+        t.add_row(Text(lead.source), _short(f"{lead.headline or '(no headline)'} | {fp}", 240), Text(words))
+    console.print(t)

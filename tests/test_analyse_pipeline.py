@@ -1,0 +1,73 @@
+"""The pipeline as a whole: options, sentences with offsets, worker processes, odd inputs."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsweave.analyse import AnalyseOptions, analyse_articles, load_nlp
+from newsweave.errors import UsageError
+from newsweave.model import Article
+
+TEXTS = [
+    "Kyiv Mayor Vitali Klitschko said on Thursday that 12 people died.\n“We will rebuild,” he said.",
+    "The U.S. President Donald Trump met Mr. Putin. Sen. Warren was not there! Was she? No.",
+    "",
+    "   \n\n  ",
+    "«Nous reviendrons», a déclaré le maire.",
+]
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(UsageError):
+        AnalyseOptions(parse="everything")
+    with pytest.raises(UsageError):
+        AnalyseOptions(batch_size=0)
+
+
+def test_model_loaded_once_with_only_needed_pipes() -> None:
+    nlp = load_nlp(AnalyseOptions())
+    assert nlp is load_nlp(AnalyseOptions(batch_size=7))
+    assert "lemmatizer" not in nlp.pipe_names and "ner" in nlp.pipe_names
+    assert "parser" not in load_nlp(AnalyseOptions(quotes=False)).pipe_names
+
+
+def test_sentences_have_offsets_and_split_on_newlines() -> None:
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(TEXTS)]
+    analyses = analyse_articles(articles)
+    assert [a.article_id for a in analyses] == [a.id for a in articles]
+    first = [s.span.text_in(TEXTS[0]) for s in analyses[0].sentences]
+    assert first == [TEXTS[0].split("\n")[0], "“We will rebuild,” he said."]
+    second = [s.span.text_in(TEXTS[1]) for s in analyses[1].sentences]
+    assert second == [
+        "The U.S. President Donald Trump met Mr. Putin.",
+        "Sen. Warren was not there!",
+        "Was she?",
+        "No.",
+    ]
+    assert analyses[2].sentences == () and analyses[3].sentences == ()
+
+
+def test_worker_processes_give_the_same_result() -> None:
+    articles = [Article(id=str(i), text=t) for i, t in enumerate(TEXTS)]
+    one = analyse_articles(articles, AnalyseOptions(batch_size=1))
+    two = analyse_articles(articles, AnalyseOptions(batch_size=1, n_process=2))
+    assert one == two
+
+
+_ALPHABET = st.sampled_from(list("abc XYZ.,!?\"“”'’«»\n-0123456789%$") + ["said", "Anna", " told ", "Kyiv"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80))
+def test_every_span_inside_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    (an,) = analyse_articles([Article(id="h", text=text)])
+    spans = [s.span for s in an.sentences] + [m.span for m in an.mentions] + [x.span for x in an.quantities]
+    spans += [p for q in an.quotes for p in q.content]
+    spans += [s for q in an.quotes for s in (q.speaker_span, q.cue_span) if s is not None]
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(text)
+    for m in an.mentions:
+        assert text[m.span.start : m.span.end] == m.text

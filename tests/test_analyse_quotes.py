@@ -1,0 +1,118 @@
+"""Quotes in every quotation style, split and multi-paragraph quotes, indirect speech, speakers."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsweave.analyse import AnalyseOptions, analyse_articles
+from newsweave.analyse.quotemarks import find_segments
+from newsweave.model import Article
+
+
+def _quotes(text: str):
+    (an,) = analyse_articles([Article(id="t", text=text)], AnalyseOptions(quantities=False))
+    return [(q, [p.text_in(text) for p in q.content]) for q in an.quotes]
+
+
+def test_quote_mark_styles() -> None:
+    for open_, close in (('"', '"'), ("“", "”"), ("«", "»"), ("‘", "’")):
+        text = (
+            f"The minister arrived. {open_}We will rebuild the bridge,{close} Anna Kovalenko said on Monday."
+        )
+        segs = find_segments(text)
+        assert len(segs) == 1, (open_, segs)
+        quotes = _quotes(text)
+        assert len(quotes) == 1
+        q, parts = quotes[0]
+        assert q.direct and "We will rebuild the bridge" in parts[0]
+        assert q.speaker == "Anna Kovalenko" and q.cue == "said"
+
+
+def test_nested_quote_belongs_to_outer() -> None:
+    text = "“He told me ‘never again’ and left,” Maria Petrenko said."
+    segs = find_segments(text)
+    assert len(segs) == 1 and text[segs[0].start : segs[0].end].startswith("“He told")
+
+
+def test_multi_paragraph_quote_is_one_group() -> None:
+    text = "Mark Brown said:\n“The first part of a long statement goes here.\n“And the second part follows here.”\nLater."
+    segs = find_segments(text)
+    assert len(segs) == 2 and segs[0].group == segs[1].group
+    quotes = _quotes(text)
+    direct = [q for q, _ in quotes if q.direct]
+    assert len(direct) == 1 and len(direct[0].content) == 2 and direct[0].speaker == "Mark Brown"
+
+
+def test_split_quote_continuation_and_pronoun() -> None:
+    text = (
+        "Vitali Klitschko spoke to reporters. “We need peace,” he said. “But not at any price.” "
+        "The talks continue."
+    )
+    quotes = _quotes(text)
+    (q, parts) = next((q, p) for q, p in quotes if q.direct)
+    assert len(parts) == 2 and "We need peace" in parts[0] and "not at any price" in parts[1]
+    assert q.speaker == "Vitali Klitschko"
+
+
+def test_indirect_speech_and_according_to() -> None:
+    text = (
+        "Officials said that the bridge was closed. "
+        "The port will reopen next week, according to the harbour master. "
+        "Olena Shevchenko accused the contractor of cutting corners."
+    )
+    quotes = _quotes(text)
+    by_cue = {q.cue: (q, parts) for q, parts in quotes}
+    assert "that the bridge was closed" in by_cue["said"][1][0]
+    assert by_cue["said"][0].speaker == "Officials" and not by_cue["said"][0].direct
+    assert "The port will reopen next week" in by_cue["according to"][1][0]
+    assert by_cue["according to"][0].speaker == "the harbour master"
+    assert "the contractor of cutting corners" in by_cue["accused"][1][0]
+    assert by_cue["accused"][0].speaker == "Olena Shevchenko"
+
+
+def test_scare_quotes_without_cue_are_not_quotes() -> None:
+    text = "The so-called “reform” package passed the chamber on Tuesday."
+    assert _quotes(text) == []
+
+
+def test_role_noun_speaker_resolves_to_titled_person() -> None:
+    text = "Kyiv Mayor Vitali Klitschko visited the site. Later the mayor said that repairs would take weeks."
+    quotes = _quotes(text)
+    assert quotes and quotes[0][0].speaker == "Vitali Klitschko"
+
+
+_WORDS = st.sampled_from(
+    [
+        "he",
+        "said",
+        "that",
+        "“",
+        "”",
+        '"',
+        "'",
+        "Anna",
+        "Kovalenko",
+        "told",
+        ".",
+        ",",
+        "the",
+        "deal",
+        "\n",
+        "according",
+        "to",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_WORDS, max_size=40))
+def test_quote_spans_inside_text(words: list[str]) -> None:
+    text = " ".join(words)
+    (an,) = analyse_articles([Article(id="h", text=text)], AnalyseOptions(quantities=False))
+    for q in an.quotes:
+        for span in (*q.content, q.speaker_span, q.cue_span):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+    for s in find_segments(text):
+        assert 0 <= s.start < s.end <= len(text)

@@ -1,0 +1,188 @@
+"""The comparison's parts on small hand-made cases, plus invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsweave.compare import CompareOptions, compare_articles
+from newsweave.compare.numbers import compatible
+from newsweave.compare.numfind import find_numbers
+from newsweave.compare.quotes import find_quotes, quote_words, relation
+from newsweave.model import Article, article_id_for
+
+
+def _one(text: str, **kw):
+    ms = find_numbers(text, **kw)
+    assert len(ms) == 1, [m.text for m in ms]
+    return ms[0]
+
+
+@pytest.mark.parametrize(
+    "text,phrase,dim,low,high",
+    [
+        ("control around a fifth of it", "around a fifth", "percent", 18.0, 22.0),
+        ("approximately 20% of it", "approximately 20%", "percent", 18.0, 22.0),
+        ("left over 80 injured", "over 80", "count", 80.0, 160.0),
+        ("aged 10 to 15, from", "aged 10 to 15", "age", 10.0, 15.0),
+        ("between the ages of 10-14.", "ages of 10-14", "age", 10.0, 14.0),
+        (
+            "a fine of $US2.5 million ($A2.7 million) on",
+            "$US2.5 million ($A2.7 million)",
+            "money:USD",
+            2.5e6,
+            2.5e6,
+        ),
+        ("about 71.7g of", "about 71.7g", "g", 64.53, 78.87),
+        ("three-quarters of the owners", "three-quarters", "percent", 75.0, 75.0),
+        ("Forty-seven others", "Forty-seven", "count", 47.0, 47.0),
+        ("formed in the 1980s by", "the 1980s", "year", 1980.0, 1989.0),
+        ("at least four to 12 per cent of", "at least four to 12 per cent", "percent", 4.0, 12.0),
+    ],
+)
+def test_number_phrases(text, phrase, dim, low, high):
+    m = _one(text)
+    assert (m.text, m.dim) == (phrase, dim)
+    assert m.low == pytest.approx(low) and m.high == pytest.approx(high)
+
+
+@pytest.mark.parametrize(
+    "text", ["Call 709-644-2290 today", "at 6.50pm EST", "the 5th annual", "one of them", "A380s"]
+)
+def test_not_quantities(text):
+    assert find_numbers(text) == []
+
+
+def test_relative_year_needs_a_reference():
+    assert find_numbers("next year it starts") == []
+    m = _one("next year it starts", ref_year=2012, ref_sure=True)
+    assert m.low == 2013 and m.relative == "next year"
+
+
+def test_compatibility():
+    def m(t):
+        return _one(t)
+
+    assert compatible(m("a 40-foot whale"), m("a 12-metre whale"))
+    assert compatible(m("more than 30 hurt"), m("Forty-seven hurt"))
+    assert compatible(m("more than three decades"), m("30 years"))
+    assert not compatible(m("aged 10 to 15"), m("aged 10 to 14"))
+    assert not compatible(m("in 2006 it"), m("in 2007 it"))
+    assert not compatible(m("$2,075 bid"), m("$2,025 bid"))
+    assert compatible(m("about $2,000 bid"), m("$2,075 bid"))
+    assert not compatible(m("in December 2013 he"), m("in October 2013 he"))
+
+
+def test_quote_relation_rules():
+    def r(x, y):
+        return relation([quote_words(t) for t in x], [quote_words(t) for t in y])
+
+    assert r(["It's not fair."], ["It\u2019s not fair"]) == "identical"
+    assert r(["A b c. D e f"], ["A b c", "D e f"]) == "identical"
+    assert r(["everything in my power"], ["do everything in my power"]) == "truncated"
+    assert r(["for peace, temporary peace"], ["for the peace, temporary peace"]) == "reworded"
+    assert r(["by-election now"], ["byelection now"]) == "identical"
+
+
+def test_find_quotes_marks():
+    text = (
+        "He said \u201cwe will go on,\u201d and left.\n"
+        "''My dear friend was here. He was 50,\" Flanagan said.\n"
+        '"A quote that runs on\n'
+        "Alice\u2019s cat and \u2018a scare quote here\u2019 too."
+    )
+    got = [f.text for f in find_quotes(text)]
+    assert "we will go on" in got
+    assert "My dear friend was here. He was 50" in got
+    assert "A quote that runs on" in got
+    assert "a scare quote here" in got
+    assert not any("s cat" in g for g in got)
+
+
+def _article(text: str, source: str) -> Article:
+    return Article(id=article_id_for(text + source), text=text, source=source)
+
+
+def test_conflict_and_single_numbers():
+    a = _article(
+        "The bomb wounded 26 people on the bus in Tel Aviv in 2012. Police arrested two men.", "a.example"
+    )
+    b = _article("The blast on the Tel Aviv bus wounded 24 people in 2012. It was a Wednesday.", "b.example")
+    comp = compare_articles([a, b], None, CompareOptions(embeddings=False))
+    wounded = [n for n in comp.numbers if any(e.text in ("26", "24") for e in n.evidence)]
+    assert len(wounded) == 1 and wounded[0].status == "conflict"
+    year = [n for n in comp.numbers if n.unit == "year"]
+    assert len(year) == 1 and year[0].status == "agree"
+    two = [n for n in comp.numbers if any(e.text == "two" for e in n.evidence)]
+    assert two and two[0].status == "single"
+
+
+def test_syndicated_copies_are_one_independent_source():
+    text = "The council voted on Monday to close the old bridge after engineers found cracks. " * 6
+    a = _article(text, "wire.example")
+    b = _article(text + "Readers can comment below.", "copy.example")
+    c = _article(
+        "A different report about the bridge and the engineers' findings from another reporter.", "c.example"
+    )
+    comp = compare_articles([a, b, c], None, CompareOptions(embeddings=False))
+    groups = {s.source: s.independent_group for s in comp.sources}
+    assert groups["wire.example"] == groups["copy.example"] != groups["c.example"]
+    assert comp.independent_sources == 2
+
+
+def test_duplicate_ids_stay_distinct():
+    a = _article("Same text with 12 words and a \u201cquote of four words\u201d here.", "x")
+    comp = compare_articles([a, a], None, CompareOptions(embeddings=False))
+    assert len({s.article_id for s in comp.sources}) == 2
+
+
+_texts = st.lists(
+    st.sampled_from(
+        list("ab Cd1 2,.5%$\u201c\u201d\"'\u2019-\n") + ["over ", "about ", "a fifth", " said ", "Mr. "]
+    ),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_texts, _texts)
+def test_never_crashes_and_evidence_is_exact(t1, t2):
+    arts = [_article(t1, "one"), _article(t2, "two")]
+    comp = compare_articles(arts, None, CompareOptions(embeddings=False))
+    texts = {a.id: a.text for a in arts}
+    texts.update({s.article_id: arts[i].text for i, s in enumerate(comp.sources)})
+    assert not comp.warnings, comp.warnings
+    for group in (comp.claims, comp.quotes, comp.numbers):
+        for item in group:
+            for e in item.evidence:
+                assert 0 <= e.start <= e.end <= len(texts[e.article_id])
+                assert texts[e.article_id][e.start : e.end] == e.text
+
+
+def test_empty_and_single_article():
+    comp = compare_articles(
+        [_article("", "empty"), _article("Just one line.", "one")], None, CompareOptions(embeddings=False)
+    )
+    assert not comp.warnings
+    assert compare_articles([], None, CompareOptions(embeddings=False)).sources == ()
+
+
+def test_unrelated_short_sentences_are_not_one_claim():
+    a = _article(
+        "But the problems throughout the region were considerable. The mayor opened a new library.", "a"
+    )
+    b = _article(
+        "They're the ones that write the appropriations bills. The mayor opened a new library today.", "b"
+    )
+    comp = compare_articles([a, b], None, CompareOptions(embeddings=False))
+    multi = [c for c in comp.claims if c.status != "single"]
+    assert len(multi) == 1 and all("library" in e.text for e in multi[0].evidence)
+
+
+def test_number_label_keeps_the_text():
+    a = _article("The assault resulted in the tragic loss of 12 lives and left over 80 injured.", "a")
+    comp = compare_articles([a], None, CompareOptions(embeddings=False))
+    assert any(n.what == "tragic loss of [12] lives and left" for n in comp.numbers), [
+        n.what for n in comp.numbers
+    ]
