@@ -16,8 +16,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from newsweave import embed as embed_mod
 from newsweave.compare import CompareOptions, compare_articles
-from newsweave.compare import embed as embed_mod
 from newsweave.ingest import read_text_article
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "galaxy-wikinews-events" / "articles.jsonl"

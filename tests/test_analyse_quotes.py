@@ -116,3 +116,18 @@ def test_quote_spans_inside_text(words: list[str]) -> None:
                 assert 0 <= span.start < span.end <= len(text)
     for s in find_segments(text):
         assert 0 <= s.start < s.end <= len(text)
+
+
+def test_transcript_turns_are_separate_quotes() -> None:
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Will she be at the debate tomorrow night?\n\n'
+        '"PENCE: She will not be attending the debate tomorrow night.\n\n'
+        "UPDATE: The debate starts at nine."
+    )
+    quotes = _quotes(text)
+    speakers = {q.speaker_span.text_in(text): parts for q, parts in quotes if q.cue == ":" and q.speaker_span}
+    assert set(speakers) == {"WALLACE", "PENCE"}
+    assert "Will she be at the debate" in speakers["WALLACE"][0]
+    assert "She will not be attending" in speakers["PENCE"][0]
+    assert all("PENCE" not in p for p in speakers["WALLACE"])

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsweave.cli import app
-from newsweave.compare.embed import model_path
+from newsweave.embed import model_path
 from newsweave.eval.align import evaluate_align
 
 ACCURACY_FLOOR = 0.75  # with embeddings (the floor)

