@@ -207,3 +207,13 @@ def test_galaxy_and_polnear_exports_with_default_fields() -> None:
     assert len({a.id for a in arts}) >= 360  # near-identical copies may exist; ids are content hashes
     pol = [a for a in _read([DATA / "polnear" / "articles.jsonl"]) if isinstance(a, Article)]
     assert len(pol) == 84 and all(a.source and a.title for a in pol)
+
+
+def test_folder_notes_are_skipped_when_walking_but_read_when_named(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# About these files\n\nThey are reports of the flood.\n")
+    (tmp_path / "PROVENANCE.txt").write_text("Collected by hand in March.\n")
+    (tmp_path / "report.txt").write_text("The river burst its banks on Monday, flooding forty homes. " * 3)
+    got = list(read_inputs([str(tmp_path)], IngestOptions()))
+    assert [Path(a.origin.path).name for a in got] == ["report.txt"]
+    named = list(read_inputs([str(tmp_path / "README.md")], IngestOptions()))
+    assert len(named) == 1 and Path(named[0].origin.path).name == "README.md"

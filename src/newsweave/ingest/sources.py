@@ -94,6 +94,16 @@ def _file_ref(p: str, st: os.stat_result) -> InputRef | Rejected:
     return Rejected(p, "", f"not read: {kind}, not a regular file")
 
 
+# Files that describe a folder rather than report news; skipped while walking a directory (a file named
+# on the command line is always read).
+_PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "provenance", "copying", "notice"})
+
+
+def _is_project_file(name: str) -> bool:
+    stem = name.split(".", 1)[0].lower()
+    return stem in _PROJECT_FILES or stem.startswith("readme_")
+
+
 def _walk(
     d: str, options: IngestOptions, ancestors: tuple[tuple[int, int], ...]
 ) -> Iterator[InputRef | Rejected]:
@@ -105,6 +115,11 @@ def _walk(
         return
     for entry in entries:
         if entry.name.startswith(".") and not options.include_hidden:
+            continue
+        if _is_project_file(entry.name):
+            log.info(
+                "skipping %s in %s: a folder's own notes, not an article (name it to read it)", entry.name, d
+            )
             continue
         full = os.path.join(d, entry.name)
         if entry.is_symlink() and not options.follow_symlinks:
