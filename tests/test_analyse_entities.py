@@ -116,3 +116,14 @@ def test_one_word_names_typed_differently_across_articles() -> None:
         ("Kyiv", "GPE"),
         ("Vitali Klitschko", "PERSON"),
     ]
+
+
+def test_generational_suffix_is_another_person() -> None:
+    merged = merge_entities_across(
+        [_analysis("a", ("Donald Trump", "PERSON")), _analysis("b", ("Donald Trump Jr.", "PERSON"))]
+    )
+    assert sorted(e.canonical for e in merged.values()) == ["Donald Trump", "Donald Trump Jr."]
+    text = "Martin Luther King Jr. spoke in 1963. King said he had a dream."
+    (an,) = analyse_articles([Article(id="k", text=text)])
+    kings = [m for m in an.mentions if m.text == "King"]
+    assert kings and all(m.canonical == "Martin Luther King Jr." for m in kings)

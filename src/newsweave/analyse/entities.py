@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from newsweave.analyse.cues import ROLE_NOUNS
-from newsweave.analyse.names import KNOWN_PLACES, fold, name_key, split_title, strip_possessive, translit
+from newsweave.analyse.names import (
+    KNOWN_PLACES,
+    fold,
+    name_key,
+    person_parts,
+    split_title,
+    strip_possessive,
+    surname_surface,
+)
 from newsweave.model import Article, Entity, EntityMention, Span
 
 NAME_LABELS = (
@@ -103,14 +111,13 @@ def _surname_map(mentions: list[_Mention]) -> dict[str, str]:
     """Folded last word -> the first multi-word PERSON name with that last word (ambiguous ones dropped)."""
     by_last: dict[str, list[str]] = defaultdict(list)
     for m in mentions:
-        words = m.text.split()
-        if m.label == "PERSON" and len(words) >= 2:
-            key = name_key(words[-1])
-            if m.text not in by_last[key]:
-                by_last[key].append(m.text)
+        first, surname = person_parts(m.text)
+        if m.label == "PERSON" and first:
+            if m.text not in by_last[surname]:
+                by_last[surname].append(m.text)
     out = {}
     for key, names in by_last.items():
-        firsts = {name_key(n.split()[0]) for n in names}
+        firsts = {person_parts(n)[0] for n in names}
         if len(firsts) == 1:
             out[key] = max(names, key=len)  # middle names: keep the longest form
     return out
@@ -177,9 +184,9 @@ def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], l
     surnames = _surname_map(mentions)
     for m in mentions:
         words = m.text.split()
-        m.canonical = surnames.get(name_key(words[-1]), m.text) if len(words) == 1 else m.text
+        m.canonical = surnames.get(person_parts(m.text)[1], m.text) if len(words) == 1 else m.text
         if len(words) >= 2 and m.label == "PERSON":
-            m.canonical = surnames.get(name_key(words[-1]), m.text)
+            m.canonical = surnames.get(person_parts(m.text)[1], m.text)
         if len(words) == 1 and m.canonical != m.text:
             m.label = "PERSON"  # a lone surname of a person named in full: the model's label flips
     # group by folded canonical so that spelling variants inside one article meet
@@ -194,7 +201,7 @@ def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], l
         names = {m.text for m in ms}
         canonical = ms[0].canonical
         if len(canonical.split()) >= 2 and any(x.label == "PERSON" for x in ms):
-            names.add(canonical.split()[-1])
+            names.add(surname_surface(canonical))
         for name in names:
             if forms.setdefault(name, key) != key:
                 ambiguous.add(name)
@@ -235,9 +242,7 @@ def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], l
 def entity_key(canonical: str, label: str) -> str:
     """Merge key inside one label class: folded, transliteration-normalised; persons by surname+first name."""
     cls = {"GPE": "place", "LOC": "place", "FAC": "place", "PERSON": "person"}.get(label, label.lower())
-    words = fold(canonical).split()
-    if cls == "person" and len(words) >= 2:
-        return f"person:{translit(words[-1])}|{translit(words[0])}"
-    if cls == "person" and words:
-        return f"person:{translit(words[-1])}|"
+    if cls == "person":
+        first, surname = person_parts(canonical)
+        return f"person:{surname}|{first}"
     return f"{cls}:{name_key(canonical)}"

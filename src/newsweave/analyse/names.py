@@ -66,6 +66,8 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     rest = tokens[cut + 1 :]
     if not rest or not all(t[:1].isupper() for t in rest):
         return [], tokens
+    if all(t.lower().rstrip(".") in _SUFFIXES for t in rest):
+        return [], tokens  # "Martin Luther King Jr.": no title, a suffix
     return tokens[: cut + 1], rest
 
 
@@ -98,3 +100,29 @@ KNOWN_PLACES = (frozenset(SPELLING_VARIANTS) | frozenset(SPELLING_VARIANTS.value
     "qadhafi",
     "qaddafi",
 }
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def person_parts(name: str) -> tuple[str, str]:
+    """(first name key, surname key) of a person's name, folded and transliterated. A generational suffix
+    stays with the first name, so that "Donald Trump Jr." and "Donald Trump" are two people:
+    ("donald jr", "trump") and ("donald", "trump"). A single word is a surname: ("", "klitschko")."""
+    words = fold(name).split()
+    suffix = ""
+    if len(words) >= 3 and words[-1] in _SUFFIXES:
+        suffix = " " + words.pop()
+    if not words:
+        return "", ""
+    if len(words) == 1:
+        return "", translit(words[0])
+    return translit(words[0]) + suffix, translit(words[-1])
+
+
+def surname_surface(name: str) -> str:
+    """The surname as written: the last word that is not a generational suffix ("King" of "Martin Luther
+    King Jr.")."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".") in _SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""

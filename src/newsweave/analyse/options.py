@@ -18,8 +18,8 @@ class AnalyseOptions:
     quotation mark or a reporting word (the default), ``"fast"`` only on those with a quotation mark or a
     core speech verb (said, told, insisted ...; fewer indirect quotes), ``"all"`` on every sentence.
     ``ner_window``: NER runs only on windows of this many tokens either side of capitalised words (on galaxy
-    articles ~1.9x faster than NER on every token, 98.8% of the entities unchanged; CoNLL F1 0.684 vs
-    0.695 after the entity step); 0 runs it on every token.
+    articles ~1.9x faster than NER on every token, 98.8% of the entities unchanged; CoNLL F1 0.687 vs
+    0.698 after the entity step); 0 runs it on every token.
     ``n_process`` > 1 analyses chunks of articles in worker processes (each loads the model once).
     """
 
