@@ -32,6 +32,11 @@ from newsweave.analyse import extract_quantities, parse_quantity
         ("between 10 and 15", None, 10.0, 15.0, None, None),
         ("10-15", None, 10.0, 15.0, None, None),
         ("dozens", None, 24, None, None, None),
+        ("seven-eighths", 87.5, 87.5, 87.5, "percent", None),
+        ("no more than 100", 100.0, None, 100.0, None, "no more than"),
+        ("no less than 18", 18.0, 18.0, None, None, "no less than"),
+        ("A$3m", 3e6, 3e6, 3e6, "money:AUD", None),
+        ("7 pct", 7.0, 7.0, 7.0, "percent", None),
     ],
 )
 def test_parse_quantity(text, value, low, high, unit, hedge) -> None:
@@ -83,6 +88,15 @@ def test_counted_noun_unit_and_year() -> None:
         assert text[x.span.start : x.span.end] == x.text
         if x.counted_span:
             assert text[x.counted_span.start : x.counted_span.end].lower() == x.counted
+
+
+def test_units_of_measure_and_spans_of_time() -> None:
+    text = "It flew at 32,000 ft for the past seven years, carrying 110 lbs and No 10 staff; 16 grams each."
+    got = {x.text: x for x in extract_quantities(text, "a")}
+    assert got["32,000"].unit == "feet" and got["110"].unit == "lb" and got["16"].unit == "g"
+    # "the past seven years" is a span, not a floor (the comparison reads "past 80" as one)
+    assert got["seven"].unit == "years" and got["seven"].hedge is None and got["seven"].high == 7
+    assert "10" not in got  # "No 10": a name
 
 
 def test_no_quantity_in_names_and_times() -> None:

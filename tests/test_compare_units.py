@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsweave.analyse import parse_quantity
 from newsweave.compare import CompareOptions, compare_articles
 from newsweave.compare.numbers import compatible
 from newsweave.compare.numfind import find_numbers
@@ -45,6 +46,32 @@ def test_number_phrases(text, phrase, dim, low, high):
     m = _one(text)
     assert (m.text, m.dim) == (phrase, dim)
     assert m.low == pytest.approx(low) and m.high == pytest.approx(high)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "a fifth", "seven-eighths", "two-thirds", "twenty-five", "2,000", "about 2,000", "nearly 50",
+        "more than 30", "no more than 100", "no less than 18", "below 8 percent", "up to 300",
+        "$US2.5 million", "A$3m", "€2.5 billion", "£150 million", "as much as 19.9 percent",
+    ],
+)  # fmt: skip
+def test_analysis_and_comparison_read_a_figure_alike(phrase: str) -> None:
+    """One parser: the stated figure, its hedge and its kind are the same in ``show`` and ``compare``."""
+    q = parse_quantity(phrase)
+    m = _one(f"they said {phrase} then")
+    assert q is not None and q.n_tokens > 0
+    assert m.text == phrase and m.hedge == q.hedge
+    assert m.dim == (q.unit or "count")
+    side = {"low": m.low, "high": m.high}
+    if q.low is not None and q.high is None:  # a floor
+        assert side["low"] == pytest.approx(q.low) and m.open_high
+    elif q.high is not None and q.low is None:  # a cap
+        assert side["high"] == pytest.approx(q.high)
+    elif q.hedge is None:
+        assert m.exact == pytest.approx(q.value)
+    else:  # about: an interval around the stated figure
+        assert m.low < q.value < m.high
 
 
 @pytest.mark.parametrize(

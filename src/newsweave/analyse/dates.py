@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from newsweave.analyse.numbers import MONTHS as MONTH_WORDS
 from newsweave.analyse.numbers import UNIT_WORDS, read_number
 
-# fmt: off
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july",
-                                          "august", "september", "october", "november", "december"])}
-MONTHS.update({"jan.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "jun.": 6, "jul.": 7, "aug.": 8, "sep.": 9,
-               "sept.": 9, "oct.": 10, "nov.": 11, "dec.": 12, "jan": 1, "feb": 2, "aug": 8, "sept": 9,
-               "oct": 10, "nov": 11, "dec": 12})
-# fmt: on
+# month names as words: short forms with their dot ("Mar."), without it only where they are no other word
+MONTHS = {m: n for m, n in MONTH_WORDS.items() if m not in ("mar", "apr", "jun", "jul", "sep")}
+MONTHS.update(
+    {f"{m}.": n for m, n in MONTH_WORDS.items() if len(m) <= 4 and m not in ("may", "june", "july")}
+)
 _MONTH_ALONE_AFTER = {"in", "since", "by", "last", "next", "this", "early", "late", "mid", "until", "from"}
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}

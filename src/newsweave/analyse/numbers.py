@@ -1,4 +1,9 @@
-"""Reading one number phrase: digits and words, scales, fractions, percentages, money, hedges and ranges.
+"""Numbers in news text, read in one place for every stage (analysis quantities and the comparison).
+
+The tables here (number words, scales, fractions, currencies, hedges, units of measure, months) and the
+readers built on them are the only ones: :func:`parse_quantity` / :func:`read_phrase` read a number phrase
+over tokens for the analysis (``newsweave show``), :func:`core_value`, :func:`currency_code` and the tables
+feed the comparison's finder (``newsweave.compare.numfind``), which adds its interval policy on top.
 
 ``parse_quantity("approximately 20%")`` and ``parse_quantity("around a fifth")`` both give 20 percent with a
 hedge; ``"over 80"`` gives low 80; ``"between 10 and 15"`` a range; ``"$3bn"`` 3e9 money:USD; ``"a dozen"``
@@ -18,11 +23,15 @@ UNITS = {
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90}
-SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-          "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12}
+# scale words, then the short suffixes glued to digits ("3bn", "40m"; "m" after a number is metres unless money)
+SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALES = {**SCALE_WORDS, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
+          "trn": 1e12}
+# fraction word -> denominator; "sixth" to "ninth" only in the plural ("seven-eighths"): "a sixth-grader",
+# "a seventh bomber" are ordinals
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
-             "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
-             "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+             "fourths": 4, "fifth": 5, "fifths": 5, "sixths": 6, "sevenths": 7, "eighths": 8, "ninths": 9,
+             "tenth": 10, "tenths": 10}
 # vague plurals: a lower bound, no single value
 VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9,
          "tens": 20}
@@ -30,44 +39,82 @@ CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "�
 # the letters of "US$", "$US", "A$", "$A", "NZ$" ... (lower case)
 DOLLAR_PREFIX = {"": "USD", "us": "USD", "a": "AUD", "au": "AUD", "c": "CAD", "ca": "CAD", "nz": "NZD",
                  "hk": "HKD", "s": "SGD", "sg": "SGD"}
-# unit nouns after a number (also in compounds: "22-year-old", "seven-year", "40-foot")
-UNIT_WORDS = {"year": "years", "years": "years", "day": "days", "days": "days", "hour": "hours",
-              "hours": "hours", "month": "months", "months": "months", "week": "weeks", "weeks": "weeks",
-              "minute": "minutes", "minutes": "minutes", "second": "seconds", "seconds": "seconds",
-              "decade": "decades", "decades": "decades", "km": "km", "kilometre": "km", "kilometres": "km",
-              "kilometer": "km", "kilometers": "km", "mile": "miles", "miles": "miles", "metre": "m",
-              "metres": "m", "meter": "m", "meters": "m", "foot": "feet", "feet": "feet", "inch": "inches",
-              "inches": "inches", "kg": "kg", "kilogram": "kg", "kilograms": "kg", "tonne": "tonnes",
-              "tonnes": "tonnes", "ton": "tonnes", "tons": "tonnes", "litre": "litres", "litres": "litres"}
-ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20, "hundredth": 100}
 CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
                   "pounds": "GBP", "yen": "JPY", "rubles": "RUB", "roubles": "RUB", "hryvnias": "UAH",
                   "yuan": "CNY", "rupees": "INR"}
-# hedge phrase -> which bound the number is (low, high) or None for approximate
-HEDGES: dict[str, str | None] = {
-    "at least": "low", "more than": "low", "over": "low", "upwards of": "low", "in excess of": "low",
-    "above": "low", "exceeding": "low", "well over": "low", "just over": "low", "no fewer than": "low",
-    "no less than": "low", "as many as": "high", "as much as": "high", "up to": "high", "less than": "high",
-    "fewer than": "high", "under": "high", "below": "high", "at most": "high", "no more than": "high",
-    "just under": "high", "nearly": "high", "almost": "high", "approximately": None, "about": None,
-    "around": None, "roughly": None, "some": None, "an estimated": None, "estimated": None,
-    "close to": None, "approx.": None, "circa": None,
+PERCENT_WORDS = ("%", "percent", "per cent", "per-cent", "pct", "pc")
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20, "hundredth": 100}
+MONTHS = {m: i + 1 for i, ms in enumerate(
+    ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+     "sep sept september", "oct october", "nov november", "dec december"]) for m in ms.split()}
+# unit of measure -> (unit name shown by the analysis, dimension, factor to the dimension's base unit);
+# the comparison normalises by dimension: durations in days, lengths in metres, masses in grams
+MEASURES: dict[str, tuple[str, str, float]] = {}
+for _names, _label, _dim, _f in [
+    ("|".join(PERCENT_WORDS), "percent", "percent", 1.0),
+    ("year-old|years-old|year old|years old", "years", "age", 1.0),
+    ("years|year|yrs|yr", "years", "days", 365.0),
+    ("decades|decade", "decades", "days", 3650.0),
+    ("months|month", "months", "days", 30.0),
+    ("weeks|week", "weeks", "days", 7.0),
+    ("days|day", "days", "days", 1.0),
+    ("hours|hour|hrs", "hours", "hours", 1.0),
+    ("minutes|minute|mins", "minutes", "hours", 1 / 60),
+    ("g|grams|gram|gramme|grammes", "g", "g", 1.0),
+    ("kg|kilograms|kilogram|kilos|kilo", "kg", "g", 1000.0),
+    ("tonnes|tonne|tons|ton", "tonnes", "g", 1e6),
+    ("lb|lbs|pounds", "lb", "g", 453.6),
+    ("km|kilometres|kilometers|kilometre|kilometer", "km", "m", 1000.0),
+    ("miles|mile", "miles", "m", 1609.3),
+    ("m|metres|meters|metre|meter", "m", "m", 1.0),
+    ("cm|centimetres|centimeters", "cm", "m", 0.01),
+    ("feet|foot|ft", "feet", "m", 0.3048),
+    ("inches|inch", "inches", "m", 0.0254),
+    ("cents|cent", "cents", "money", 0.01),
+    ("dollars|dollar", "dollars", "money", 1.0),
+]:
+    for _n in _names.split("|"):
+        MEASURES[_n] = (_label, _dim, _f)
+# unit nouns after a number as the analysis names them (also in compounds: "22-year-old", "40-foot");
+# "pounds" and "dollars" are money there (CURRENCY_WORDS)
+UNIT_WORDS = {w: label for w, (label, dim, _) in MEASURES.items()
+              if dim not in ("money", "percent") and w != "pounds" and " " not in w}
+UNIT_WORDS.update({"second": "seconds", "seconds": "seconds", "litre": "litres", "litres": "litres"})
+# hedge phrase -> how it bounds the figure: ">=" a floor, "<=" a cap, "~<" just under, "~" about,
+# "=" as stated, "age" an age
+HEDGES: dict[str, str] = {
+    "at least": ">=", "more than": ">=", "over": ">=", "upwards of": ">=", "in excess of": ">=",
+    "above": ">=", "exceeding": ">=", "well over": ">=", "just over": ">=", "no fewer than": ">=",
+    "no less than": ">=", "a minimum of": ">=", "past": ">=",
+    "as many as": "<=", "as much as": "<=", "up to": "<=", "less than": "<=", "fewer than": "<=",
+    "under": "<=", "below": "<=", "at most": "<=", "no more than": "<=", "just under": "<=",
+    "a maximum of": "<=", "nearly": "~<", "almost": "~<",
+    "approximately": "~", "about": "~", "around": "~", "roughly": "~", "some": "~", "an estimated": "~",
+    "estimated": "~", "close to": "~", "approx.": "~", "circa": "~",
+    "an average of": "=", "between": "=", "aged": "age", "the age of": "age", "ages of": "age",
 }
 # fmt: on
+# the bound a hedge sets in the analysis (value kept, ``low``/``high`` from it); "past" there opens a span
+# of time ("the past seven years") more often than it bounds a figure, so the analysis keeps those exact
+_SIDE = {">=": "low", "<=": "high", "~<": "high", "~": None}
 _HEDGE_BY_FIRST: dict[str, list[str]] = {}
 for _h in sorted(HEDGES, key=lambda h: -len(h.split())):
-    _HEDGE_BY_FIRST.setdefault(_h.split()[0], []).append(_h)
+    if HEDGES[_h] in _SIDE and _h != "past":
+        _HEDGE_BY_FIRST.setdefault(_h.split()[0], []).append(_h)
+# what may follow "a" / "an" in a number ("a fifth", "a dozen", "a hundred")
+_A_SCALES = ("hundred", "thousand", "million", "billion")
+A_NUMBER_WORDS = frozenset({"dozen", *_A_SCALES, *(f for f in FRACTIONS if not f.endswith("s"))})
 STARTERS = (
     set(_HEDGE_BY_FIRST) | set(UNITS) | set(TENS) | set(VAGUE)
     | {"a", "an", "half", "dozen", "between", "from"}
     | {f"{t}-{u}" for t in TENS for u in UNITS}
     | {f"{u}-{f}" for u in UNITS for f in FRACTIONS}
 )  # fmt: skip
+# a figure in digits: "2,000", "71.7"
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"[a-z]{1,2}\$|\$[a-z]{1,2}|[$€£¥₹₽₴]"
-_DIGITS = re.compile(
-    rf"^(?P<cur>{_CUR})?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suf>bn|mn|mln|m|k|tn|trn|b|%)?$"
-)
+_DIGITS = re.compile(rf"^(?P<cur>{_CUR})?(?P<num>{DIGITS})(?P<suf>bn|mn|mln|m|k|tn|trn|b|%)?$")
 WORD = re.compile(
     r"(?:[A-Z]{1,2}\$|\$[A-Z]{1,2}(?=\d)|[$€£¥₹₽₴])?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"(?:(?:bn|mn|mln|m|k|tn|trn|b)(?![A-Za-z]))?%?"
@@ -89,27 +136,73 @@ class ParsedNumber:
     n_tokens: int = 0  # how many tokens of the input it used
 
 
+def unit_word(word: str) -> str | None:
+    """The unit a noun after a number names ("feet", "ft" -> "feet"); abbreviations keep their case ("4G")."""
+    return UNIT_WORDS.get(word if len(word) <= 3 else word.lower())
+
+
+def fraction_percent(numerator: float, word: str) -> float:
+    """``numerator`` times the fraction ``word`` as a percentage: (2, "thirds") -> 66.67."""
+    return numerator * (100 / FRACTIONS[word])
+
+
+def currency_code(symbol: str | None) -> str | None:
+    """ISO code of a currency sign as written before a figure: "$" USD, "A$" / "$A" AUD, "£" GBP."""
+    sym = (symbol or "").strip()
+    if not sym:
+        return None
+    if "$" in sym:
+        return DOLLAR_PREFIX.get(sym.replace("$", "").lower(), "USD")
+    return CURRENCY.get(sym)
+
+
+def word_value(text: str) -> float | None:
+    """A whole number in words ("seventeen", "twenty-five", "a dozen"); None when it is not all one."""
+    words = text.lower().replace("-", " ").split()
+    got = _word_number(words, 0) if words else None
+    if got is None or got[1] != len(words) or got[2]:
+        return None
+    return got[0]
+
+
+def core_value(text: str) -> tuple[float | None, bool]:
+    """Value of one bare figure ("2,000", "twenty-five", "a fifth"); second item: a fraction (percent)."""
+    t = text.lower().replace("\u2013", "-")
+    m = re.fullmatch(r"(\w+)[- ](\w+)", t)
+    if m and m.group(2) in FRACTIONS:
+        num = 1.0 if m.group(1) in ("a", "one") else word_value(m.group(1))
+        if num is None:
+            return None, False
+        return fraction_percent(num, m.group(2)), True
+    if t[0].isdigit():
+        try:
+            return float(t.replace(",", "")), False
+        except ValueError:
+            return None, False
+    return word_value(t), False
+
+
 def _word_number(words: list[str], i: int) -> tuple[float, int, bool] | None:
-    """A number in words from ``words[i]``: (value, tokens used, is fraction as share 0..1)."""
+    """A number in words from ``words[i]``: (value, tokens used, is a fraction given as percent)."""
     w = words[i].lower() if i < len(words) else ""
     nxt = words[i + 1].lower() if i + 1 < len(words) else ""
     if w in ("a", "an", "one") and nxt in FRACTIONS:
-        return 1 / FRACTIONS[nxt], 2, True
+        return fraction_percent(1, nxt), 2, True
     if w in ("a", "an") and nxt == "dozen":
         return 12.0, 2, False
     if w == "dozen":
         return 12.0, 1, False
     if w in ("half",):
-        return 0.5, 1, True
+        return fraction_percent(1, w), 1, True
     if "-" in w:
         a, _, b = w.partition("-")
         if a in UNITS and b in FRACTIONS and UNITS[a] > 0:
-            return UNITS[a] / FRACTIONS[b], 1, True
+            return fraction_percent(UNITS[a], b), 1, True
         if a in TENS and b in UNITS:
             return float(TENS[a] + UNITS[b]), 1, False
     if w in UNITS and nxt in FRACTIONS and nxt.endswith("s"):
-        return UNITS[w] / FRACTIONS[nxt], 2, True
-    if w in ("a", "an") and nxt in ("hundred", "thousand", "million", "billion"):
+        return fraction_percent(UNITS[w], nxt), 2, True
+    if w in ("a", "an") and nxt in _A_SCALES:
         return SCALES[nxt], 2, False
     total = 0.0
     current = 0.0
@@ -158,7 +251,7 @@ def read_number(words: list[str], i: int) -> ParsedNumber | None:
     fraction = False
     if m:
         value = float(m.group("num").replace(",", ""))
-        cur = cur or _currency(m.group("cur"))
+        cur = cur or currency_code(m.group("cur"))
         suf = m.group("suf")
         used = 1
         if suf == "%":
@@ -190,19 +283,11 @@ def read_number(words: list[str], i: int) -> ParsedNumber | None:
         unit, extra = _unit_after(words, j, cur)
         j += extra
     if fraction and unit is None:
-        value, unit = value * 100, "percent"
+        unit = "percent"
     elif cur and unit is None:
         unit = f"money:{cur}"
     value = round(value, 6)
     return ParsedNumber(value, value, value, unit, None, fraction, False, j - i + start_shift)
-
-
-def _currency(prefix: str | None) -> str | None:
-    if not prefix:
-        return None
-    if "$" in prefix:
-        return DOLLAR_PREFIX.get(prefix.replace("$", ""), "USD")
-    return CURRENCY.get(prefix)
 
 
 def _unit_compound(word: str) -> tuple[float, str] | None:
@@ -222,7 +307,7 @@ def _unit_after(words: list[str], j: int, cur: str | None) -> tuple[str | None, 
     if j >= len(words):
         return (f"money:{cur}" if cur else None), 0
     w = words[j].lower()
-    if w in ("%", "percent", "pct"):
+    if w in PERCENT_WORDS:
         return "percent", 1
     if w == "per" and j + 1 < len(words) and words[j + 1].lower() == "cent":
         return "percent", 2
@@ -278,7 +363,7 @@ def read_phrase(words: list[str], i: int) -> ParsedNumber | None:
             )
     low, high = num.low, num.high
     if hedge:
-        side = HEDGES[hedge]
+        side = _SIDE[HEDGES[hedge]]
         if num.vague:
             pass
         elif side == "low":

@@ -13,13 +13,14 @@ from datetime import datetime
 
 from newsweave.analyse.dates import date_at, may_start_date
 from newsweave.analyse.numbers import (
+    A_NUMBER_WORDS,
     ORDINALS,
-    UNIT_WORDS,
     WORD,
     ParsedNumber,
     may_start,
     parse_quantity,
     read_phrase,
+    unit_word,
 )
 from newsweave.model import Quantity, Span
 
@@ -77,7 +78,7 @@ def _unit_for(counted: str | None, unit: str | None) -> str | None:
     c = counted.lower()
     if c in PEOPLE:
         return "people"
-    return UNIT_WORDS.get(c)
+    return unit_word(counted)
 
 
 def extract_quantities(text: str, article_id: str, published_at: datetime | None = None) -> list[Quantity]:
@@ -117,7 +118,7 @@ def _quantity_at(
         return _ordinal_at(text, aid, words, spans, i)
     if wl == "one" and i + 1 < len(words) and words[i + 1].lower() in ("of", "another"):
         return None
-    if wl in ("a", "an") and (i + 1 >= len(words) or words[i + 1].lower() not in _A_STARTS):
+    if wl in ("a", "an") and (i + 1 >= len(words) or words[i + 1].lower() not in A_NUMBER_WORDS):
         return None
     parsed = read_phrase(words, i)
     if parsed is None or parsed.n_tokens == 0:
@@ -141,7 +142,12 @@ def _quantity_at(
         and w[:1].isdigit()
     ):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-        if nxt not in PEOPLE and nxt not in UNIT_WORDS and "%" not in w and parsed.unit is None:
+        if (
+            nxt not in PEOPLE
+            and not unit_word(words[i + 1] if nxt else "")
+            and "%" not in w
+            and parsed.unit is None
+        ):
             return None
     if i > 1 and words[i - 1] == ":" and words[i - 2].isdigit():
         return None
@@ -202,6 +208,5 @@ def _ordinal_at(
     return q, 1
 
 
-_A_STARTS = {"dozen", "fifth", "third", "quarter", "half", "tenth", "hundred", "thousand", "million", "billion",
-             "sixth", "seventh", "eighth", "ninth", "fourth"}  # fmt: skip
+# capitalised words before a figure that do not make it part of a name ("About 80", unlike "No 10")
 _HEDGE_FIRST = {"over", "about", "around", "nearly", "some", "up", "at", "more", "less", "between", "from"}
