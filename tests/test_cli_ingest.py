@@ -160,3 +160,27 @@ def test_kill_9_leaves_whole_batches_and_rerun_completes(tmp_path: Path) -> None
     with Store.open(db) as s:
         assert s.count_articles() == n
         assert s.con.execute("SELECT count(DISTINCT id) FROM articles").fetchall()[0][0] == n
+
+
+def test_add_analyses_and_show_gives_spans_that_match_the_text(tmp_path: Path) -> None:
+    db = str(tmp_path / "nw.duckdb")
+    code, out = _run("add", str(SEED_000), str(SEED_002), "--db", db, "--json")
+    assert code == 0, out
+    summary = _last_json(out)
+    assert isinstance(summary, dict) and summary["analysed"] == 2
+    assert len(set(summary["stories"].values())) == 1  # the two seeds are one story
+    for article_id in summary["added_ids"]:
+        code, out = _run("show", article_id, "--db", db, "--json")
+        assert code == 0
+        shown = _last_json(out)
+        assert isinstance(shown, dict)
+        text, analysis = shown["text"], shown["analysis"]
+        assert analysis["quotes"] and analysis["quantities"] and analysis["mentions"]
+        for m in analysis["mentions"]:
+            assert text[m["start"] : m["end"]] == m["text"]
+        for q in analysis["quantities"]:
+            assert text[q["start"] : q["end"]] == q["text"]
+        for q in analysis["quotes"]:
+            assert all(0 <= p["start"] < p["end"] <= len(text) for p in q["content"])
+        canon = {e["canonical"] for e in analysis["entities"] if e["label"] == "PERSON"}
+        assert "Vitali Klitschko" in canon
