@@ -21,10 +21,11 @@ from newsweave.dedup import (
     independent_groups,
     near_duplicate_pairs,
 )
-from newsweave.dedup.sentences import sentence_spans, without_quotes
+from newsweave.dedup.sentences import without_quotes
 from newsweave.dedup.shingles import estimated_jaccard, minhash_signatures, shingle_hashes
 from newsweave.ingest import IngestOptions, read_inputs
 from newsweave.model import Article, article_id_for
+from newsweave.text import sentence_spans
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "examples" / "corpus"

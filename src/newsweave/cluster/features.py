@@ -14,24 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsweave.dedup.sentences import STOP_WORDS, content_words
 from newsweave.model import Article
+from newsweave.text import STOP_WORDS, content_words, stem
 
 LEAD_CHARS = 700  # the lead: summary/subtitle plus the first 700 characters (about the first paragraph)
 BODY_CHARS = 6000  # long pages (live blogs, transcripts) are cut: their tails add noise, not topic
 _CAP = re.compile(
     r"(?:[A-Z]\.|[A-Z][\w'\-]*)(?:[ \t]+(?:(?:of|de|del|al|bin|van|von|du|la|le|the)[ \t]+)?(?:[A-Z]\.|[A-Z][\w'\-]*))*"
 )
-_SUFFIXES = ("ings", "ing", "ies", "ied", "es", "ed", "s", "ly")
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """A light suffix stripper (plural, -ing, -ed): enough to match 'talks' with 'talk'."""
-    for suf in _SUFFIXES:
-        if len(word) > len(suf) + 3 and word.endswith(suf):
-            return word[: -len(suf)]
-    return word
 
 
 def terms(text: str) -> list[str]:

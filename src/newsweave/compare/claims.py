@@ -16,7 +16,7 @@ import numpy as np
 
 from newsweave.compare import align
 from newsweave.compare.result import Claim, Evidence
-from newsweave.compare.text import words
+from newsweave.text import words
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ from newsweave.compare.result import (
     QuoteGroup,
 )
 from newsweave.compare.sources import source_infos
-from newsweave.compare.text import Idf, content_stems, paragraph_spans, sentence_spans
+from newsweave.compare.text import Idf, content_stems
 from newsweave.embed import get_embedder
 from newsweave.model import Analysis, Article
+from newsweave.text import paragraph_spans, sentence_spans
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from newsweave.compare.align import name_key
 from newsweave.compare.result import AliasRow
-from newsweave.compare.text import STOPWORDS
 from newsweave.model import Analysis, Article
+from newsweave.text import STOP_WORDS
 
 _W = r"(?:[\w\u00c0-\u024f'\u2019-]|\.(?=\w))*"
 _RUN = re.compile(rf"(?<![\w'\u2019])([A-Z]{_W}(?:[ ](?:of |de |al-)?[A-Z]{_W}){{0,3}})")
-_SKIP = STOPWORDS | {
+_SKIP = STOP_WORDS | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "president", "mayor", "minister", "secretary", "mr", "mrs", "ms", "dr", "in", "on", "at", "as", "but",

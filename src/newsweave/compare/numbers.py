@@ -25,7 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from newsweave.compare.numfind import NumMention
-from newsweave.compare.text import STOPWORDS, Idf, cosine, stem, word_spans
+from newsweave.compare.text import Idf, cosine
+from newsweave.text import STOP_WORDS, stem, word_spans
 
 AGREE_CTX = 0.22  # ordinary figures
 AGREE_CTX_DISTINCT = 0.08  # decimals, money, measures, figures >= 100 that are not years
@@ -67,7 +68,7 @@ def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located
         vec: dict[str, float] = defaultdict(float)
         near: set[str] = set()
         for i, (_, _, w) in enumerate(toks):
-            if lo <= i <= hi or w in STOPWORDS or w.isdigit():
+            if lo <= i <= hi or w in STOP_WORDS or w.isdigit():
                 continue
             d = lo - i if i < lo else i - hi
             st = stem(w)
@@ -78,7 +79,7 @@ def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located
         if 0 <= k < len(sents) and sents[k][1] <= a:
             ps, pe = sents[k]
             for _, _, w in word_spans(text[ps:pe]):
-                if w not in STOPWORDS and not w.isdigit():
+                if w not in STOP_WORDS and not w.isdigit():
                     st = stem(w)
                     vec[st] += PREV_WEIGHT * idf(st)
         it.ctx = dict(vec)

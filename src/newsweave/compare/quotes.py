@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from newsweave.compare.text import STOPWORDS
+from newsweave.text import STOP_WORDS, sentence_spans
 
 MIN_WORDS = 3  # shared words for a link (two when the shorter fragment has only two content words)
 MIN_SHARE = 0.5  # share of the shorter fragment covered by common runs of words
@@ -65,25 +65,12 @@ class Fragment:
     utterance: int = -1  # units cut from the same quoted stretch share this number
 
 
-_ABBREV_END = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Prof|Jr|Sr|Gov|Sen|Rep|No|vs|etc)|\b[A-Z]|\.[A-Z])\.$"
-)
-_UNIT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
-
-
 def sentence_units(frags: list[Fragment]) -> list[Fragment]:
     """Each quoted stretch cut into its sentences (the unit of the cross-source gold: "a long statement
     quoted selectively gives one item per shared sentence"); ``utterance`` keeps them together."""
     out: list[Fragment] = []
     for n, f in enumerate(frags):
-        pos = 0
-        cuts = [m for m in _UNIT_END.finditer(f.text) if not _ABBREV_END.search(f.text[: m.start()])]
-        pieces = []
-        for m in cuts:
-            pieces.append((pos, m.start()))
-            pos = m.end()
-        pieces.append((pos, len(f.text)))
-        for a, b in pieces:
+        for a, b in sentence_spans(f.text):
             t = f.text[a:b]
             b2 = len(t.rstrip(" ,.;:"))
             if b2 == 0 or not quote_words(t):
@@ -156,7 +143,7 @@ def _straight_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def _drop_leading_stopwords(name: str) -> str:
     parts = name.split()
-    while len(parts) > 1 and parts[0].lower() in STOPWORDS:
+    while len(parts) > 1 and parts[0].lower() in STOP_WORDS:
         parts = parts[1:]
     return " ".join(parts)
 
@@ -189,7 +176,7 @@ def overlap(a: Fragment, b: Fragment, wa: list[str] | None = None, wb: list[str]
     shorter = min(len(wa), len(wb))
     n = sum(blk.size for blk in shared)
     longest = max((blk.size for blk in shared), default=0)
-    content = [w for blk in shared for w in wa[blk.a : blk.a + blk.size] if w not in STOPWORDS]
+    content = [w for blk in shared for w in wa[blk.a : blk.a + blk.size] if w not in STOP_WORDS]
     if not content:
         return 0.0
     if n == shorter == 2 and len(content) == 2:

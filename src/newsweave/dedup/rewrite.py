@@ -18,10 +18,11 @@ import numpy as np
 from scipy import sparse
 
 from newsweave.dedup.near import unique_by_id
-from newsweave.dedup.sentences import content_words, sentence_spans, without_quotes
+from newsweave.dedup.sentences import without_quotes
 from newsweave.dedup.shingles import shingle_hashes
 from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
 from newsweave.model import Article, Span
+from newsweave.text import content_words, sentence_spans
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,11 @@ from dateutil import parser as dateparser
 
 from newsweave.ingest.lang import detect_language
 from newsweave.model import Article, Origin, Rejected, article_id_for
+from newsweave.text import paragraph_spans as paragraph_spans  # re-exported: ingest's public API
 
 log = logging.getLogger(__name__)
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WS = re.compile(r"\s+")
-MAX_WRAPPED_LINE = (
-    100  # hard-wrapped text is wrapped at 72-80 columns; news paragraphs on one line are longer
-)
 
 
 @dataclass(frozen=True)
@@ -62,37 +59,6 @@ def normalise_text(text: str) -> str:
     if "\r" in t:
         t = t.replace("\r\n", "\n").replace("\r", "\n")
     return t.rstrip()
-
-
-def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Character spans of the paragraphs of ``text``, stripped of surrounding whitespace.
-
-    Every non-empty line is a paragraph (extracted HTML, the seeds, most exports), except in hard-wrapped
-    text, where blank-line separated blocks are: several blocks, most of them of several lines, and lines
-    no longer than :data:`MAX_WRAPPED_LINE` characters.
-    """
-    lines = _spans(text, re.compile(r"\n"))
-    blocks = _spans(text, _BLANK_LINE)
-    if len(blocks) >= 2 and sum(1 for s, e in blocks if "\n" in text[s:e]) * 2 > len(blocks):
-        lengths = sorted(e - s for s, e in lines)
-        if lengths[len(lengths) // 2] <= MAX_WRAPPED_LINE and lengths[-1] <= 2 * MAX_WRAPPED_LINE:
-            return tuple(blocks)
-    return tuple(lines)
-
-
-def _spans(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in [*sep.finditer(text), None]:
-        end = m.start() if m else len(text)
-        chunk = text[pos:end]
-        stripped = chunk.strip()
-        if stripped:
-            start = pos + (len(chunk) - len(chunk.lstrip()))
-            out.append((start, start + len(stripped)))
-        if m:
-            pos = m.end()
-    return out
 
 
 def domain_of(url: str | None) -> str | None:
