@@ -17,9 +17,10 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from newsweave.cluster.clusterer import StoryClusterer, _embed_text, _time_key, _unique, story_id_for
+from newsweave.cluster.clusterer import StoryClusterer, _embed_text, _time_key, story_id_for
 from newsweave.cluster.features import DocFreq, RawFeatures, raw_features
 from newsweave.cluster.options import ClusterOptions
+from newsweave.dedup.near import unique_by_id
 from newsweave.model import Article, Story
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def cluster_batch(
 ) -> list[Story]:
     """Cluster ``articles`` from scratch; ``previous`` (article id -> story id) keeps ids stable."""
     opts = options or ClusterOptions()
-    arts = sorted(_unique(articles), key=_time_key)
+    arts = sorted(unique_by_id(articles), key=_time_key)
     if not arts:
         return []
     if len(arts) > MAX_DENSE:

@@ -27,6 +27,7 @@ import numpy as np
 
 from newsweave.cluster.features import DocFreq, RawFeatures, dot, raw_features, terms, tfidf_unit
 from newsweave.cluster.options import ClusterOptions
+from newsweave.dedup.near import unique_by_id
 from newsweave.model import Article, Story
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class StoryClusterer:
     ) -> dict[str, str]:
         """Add articles in time order (undated ones last), ``chunk`` at a time: the term statistics of a
         chunk are counted before its articles are placed, so a cold start has usable IDF weights."""
-        new = sorted((a for a in _unique(articles) if a.id not in self.story_of), key=_time_key)
+        new = sorted((a for a in unique_by_id(articles) if a.id not in self.story_of), key=_time_key)
         for start in range(0, len(new), chunk):
             part = new[start : start + chunk]
             raws = [raw_features(a, (entities or {}).get(a.id)) for a in part]
@@ -405,13 +406,3 @@ def _embed_text(a: Article) -> str:
 
 def _time_key(a: Article) -> tuple[int, float, str]:
     return (0, a.published_at.timestamp(), a.id) if a.published_at else (1, 0.0, a.id)
-
-
-def _unique(articles: Sequence[Article]) -> list[Article]:
-    seen: set[str] = set()
-    out = []
-    for a in articles:
-        if a.id not in seen:
-            seen.add(a.id)
-            out.append(a)
-    return out
