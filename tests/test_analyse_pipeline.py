@@ -71,3 +71,41 @@ def test_every_span_inside_text(parts: list[str]) -> None:
         assert 0 <= s.start < s.end <= len(text)
     for m in an.mentions:
         assert text[m.span.start : m.span.end] == m.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parsed"),
+    [
+        ("Klitschko said the city would hold.", True),
+        ("According to officials, 12 people died.", True),
+        ("“We will rebuild,” he told the BBC.", True),
+        ("“We will rebuild the city.”", False),  # quotation marks alone: attached without a parse
+        ("“I said we will rebuild.”", False),  # the cue is quoted speech
+        ("The United States sent aid.", False),  # a capitalised cue word inside a sentence is a name
+        ("The report was long.", False),  # after a determiner: a noun
+        ("Officials denied it.", True),
+    ],
+)
+def test_parse_selection(sentence: str, parsed: bool) -> None:
+    from newsweave.analyse.pipeline import _needs_parse
+    from newsweave.analyse.quotemarks import find_segments
+
+    quoted = [(s.start, s.end) for s in find_segments(sentence)]
+    assert _needs_parse(sentence, 0, len(sentence), "cues", quoted) is parsed
+    assert _needs_parse(sentence, 0, len(sentence), "all", quoted)
+
+
+def test_processes_chosen_for_the_call() -> None:
+    from newsweave.analyse.pipeline import AUTO_MIN_ARTICLES, processes_for
+
+    assert processes_for(10_000, AnalyseOptions(n_process=3)) == 3
+    assert processes_for(AUTO_MIN_ARTICLES - 1, AnalyseOptions(n_process=0)) == 1
+    assert 1 <= processes_for(10_000, AnalyseOptions(n_process=0)) <= 4
+    with pytest.raises(UsageError):
+        AnalyseOptions(n_process=-1)
+
+
+def test_networks_multiply_through_numpy() -> None:
+    nlp = load_nlp(AnalyseOptions())
+    for name in ("ner", "parser", "tok2vec"):
+        assert nlp.get_pipe(name).model.ops.use_blis is False, name

@@ -151,3 +151,21 @@ def test_weekdays_resolve_against_publication_date() -> None:
     assert days["Thursday"] == "2025-04-24"
     assert days["Wednesday"] == "2025-04-23"
     assert days["Friday"] == "2025-04-25"
+
+
+def test_no_clitic_or_lower_case_mention(seeds) -> None:
+    """Regression: the "’m" of "I’m" inside a quote on seed 002 came out as a PERSON; every mention needs a
+    word that starts with a letter and holds a capital."""
+    for _, analysis in seeds:
+        for m in analysis.mentions:
+            assert any(w[:1].isalpha() and not w.islower() for w in m.text.lstrip("@#").split()), m
+        assert not any(e.canonical.startswith(("’", "'")) for e in analysis.entities)
+
+
+def test_clean_rejects_clitics() -> None:
+    from newsweave.analyse.entities import _clean
+
+    text = "what pressure I’m putting on Moscow"
+    start = text.index("’m")
+    assert _clean(text, start, start + 2, "PERSON") is None
+    assert _clean(text, text.index("Moscow"), len(text), "GPE") is not None

@@ -91,7 +91,8 @@ def _analyse_new(store: Store, articles: list[Article], summary: AddSummary) -> 
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
-    analyses = analyse_articles(articles, AnalyseOptions())
+    # n_process=0: one worker per CPU once a batch is large enough to repay the fork (64 articles).
+    analyses = analyse_articles(articles, AnalyseOptions(n_process=0))
     save_analysis(store, analyses)
     return len(analyses)
 

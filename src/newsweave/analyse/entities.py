@@ -102,9 +102,16 @@ def _clean(text: str, start: int, end: int, label: str) -> _Mention | None:
             start += len(title) + 1
             surface = text[start:end]
             label = "PERSON" if label != "PERSON" and len(rest) >= 2 else label
-    if not surface or not any(ch.isalpha() for ch in surface):
+    if not _is_name(surface):
         return None
     return _Mention(start, end, surface, label, title)
+
+
+def _is_name(surface: str) -> bool:
+    """A name has a word that starts with a letter and holds a capital ("Klitschko", "iPhone", "NATO");
+    a clitic the model tagged ("’m" from "I’m", "'s") or a lower-case word is none. A handle ("@Spacedotcom")
+    counts by what follows its "@"."""
+    return any(w[:1].isalpha() and not w.islower() for w in surface.lstrip("@#").split())
 
 
 def _surname_map(mentions: list[_Mention]) -> dict[str, str]:

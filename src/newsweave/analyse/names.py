@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -71,6 +72,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[: cut + 1], rest
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Accents off, lower case, apostrophes and punctuation to spaces."""
     t = unicodedata.normalize("NFKD", text)
@@ -80,6 +82,7 @@ def fold(text: str) -> str:
     return " ".join(t.split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def translit(word: str) -> str:
     """Fold common transliteration variants of one word: Zelensky/Zelenskyy/Zelenskiy, Kiev/Kyiv."""
     w = SPELLING_VARIANTS.get(word, word)
@@ -88,6 +91,7 @@ def translit(word: str) -> str:
     return w
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     return " ".join(translit(w) for w in fold(text).split())
 
@@ -104,6 +108,7 @@ KNOWN_PLACES = (frozenset(SPELLING_VARIANTS) | frozenset(SPELLING_VARIANTS.value
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def person_parts(name: str) -> tuple[str, str]:
     """(first name key, surname key) of a person's name, folded and transliterated. A generational suffix
     stays with the first name, so that "Donald Trump Jr." and "Donald Trump" are two people:

@@ -5,15 +5,19 @@ The analysis runs in two passes so that the expensive pipes are spent where they
 1. every article goes through the tokenizer and a rule sentence splitter (newlines and terminal
    punctuation; closing quotes, and an attribution right after them, stay with their sentence); NER then
    runs on small docs cut around capitalised words (``AnalyseOptions.ner_window``), in batches;
-2. only the sentences that may hold an attribution (a quotation mark or a reporting word such as "said",
-   "according", "told") are copied out as small docs and run through tok2vec, tagger and parser. The
-   attribute ruler and lemmatizer are not loaded: quotes read the fine tags and their own verb lemmas.
+2. only the sentences that may hold an attribution (a reporting word such as "said", "according", "told"
+   outside quotation marks; see ``pipeline._needs_parse``) are copied out as small docs and run through
+   tok2vec, tagger and parser. The attribute ruler and lemmatizer are not loaded: quotes read the fine tags
+   and their own verb lemmas.
 
-Measured on the 369 galaxy-wikinews articles (~4,000 characters) on the shared 2-core build machine (load
-average 2-3 from other work, so lower bounds): the stock full pipeline ~6 articles/s per process; NER on
-every token ~11/s, on windows ~21/s (98.8% of its entities unchanged); tokenising plus the rule splitter
-~700/s; ingest plus the whole analysis 10.7 articles/s in one process (parse="cues"), 13.3 with
-parse="fast". See ``benchmarks/bench_analyse.py``.
+The networks multiply through numpy's BLAS on one thread (:func:`_use_numpy_gemm`). Measured on the 369
+galaxy-wikinews articles (~4,000 characters) on the shared 2-core build machine (load average 2-3 from
+other work, so the figures move by +-15% between runs): the stock full pipeline ~6 articles/s per process;
+ingest plus the whole analysis ~14 articles/s in one process (17 on the first 200 articles), 1.2-1.4x the
+former configuration timed in the same run (NER windows of 4, every sentence with a quotation mark parsed,
+BLIS); ~15/s with two processes on the loaded machine, ~14 articles per CPU second, so ~27/s on an idle
+2-core machine. What is left is mostly the small model itself: NER on ~37% of the tokens and the parser on
+~57%. See ``benchmarks/bench_analyse.py --compare-baseline``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import importlib.util
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy
 import spacy
@@ -30,6 +35,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+from thinc.api import Model, NumpyOps
+from threadpoolctl import ThreadpoolController
 
 from newsweave.analyse.cues import SURFACE
 from newsweave.analyse.options import DEFAULT_MODELS, AnalyseOptions
@@ -110,8 +117,33 @@ def _load(model: str, ner: bool, parse: bool) -> Language:
     except OSError as e:
         raise NewsweaveError(f"cannot load spaCy model {model!r}: {e}") from e
     nlp.add_pipe(SENT_COMPONENT, first=True)
+    _use_numpy_gemm(nlp)
     log.info("loaded spaCy %s with pipes %s", model, nlp.pipe_names)
     return nlp
+
+
+def _use_numpy_gemm(nlp: Language) -> None:
+    """Matrix products of the pipes' networks through numpy's BLAS instead of thinc's bundled BLIS: on the
+    build machine (AVX-512) single-threaded OpenBLAS multiplies the tok2vec's (n, 288) x (288, 288) blocks
+    ~1.8x faster, the whole analysis ~5% (same results). Callers hold :func:`one_blas_thread` around model
+    calls: with several threads per process OpenBLAS spins against other processes on a busy machine (the
+    analysis took twice as long)."""
+    ops = NumpyOps(use_blis=False)
+    for _, proc in nlp.pipeline:
+        model = getattr(proc, "model", None)
+        if isinstance(model, Model):
+            for node in model.walk():
+                node.ops = ops
+
+
+@functools.lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> Any:
+    """A context in which numpy's BLAS runs on one thread (see :func:`_use_numpy_gemm`); ~15 us."""
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 def load_nlp(options: AnalyseOptions | None = None) -> Language:
@@ -143,10 +175,13 @@ def first_pass(nlp: Language, texts: Iterable[str], batch_size: int, ner_window:
     for batch in minibatch(docs, size=batch_size):
         if ner is None:
             yield from batch
-        elif ner_window:
-            yield from ner_on_windows(nlp, batch, ner_window, batch_size)
-        else:
-            yield from ner.pipe(batch, batch_size=batch_size)  # type: ignore[attr-defined]
+            continue
+        with one_blas_thread():
+            if ner_window:
+                done = ner_on_windows(nlp, batch, ner_window, batch_size)
+            else:
+                done = list(ner.pipe(batch, batch_size=batch_size))  # type: ignore[attr-defined]
+        yield from done
 
 
 def _windows(doc: Doc, width: int) -> list[tuple[int, int]]:
@@ -170,10 +205,7 @@ def ner_on_windows(nlp: Language, docs: list[Doc], width: int, batch_size: int) 
     pieces: list[tuple[int, int, Doc]] = []
     for k, doc in enumerate(docs):
         for a, b in _windows(doc, width):
-            toks = doc[a:b]
-            words = [t.text for t in toks]
-            spaces = [bool(t.whitespace_) for t in toks]
-            pieces.append((k, a, Doc(nlp.vocab, words=words, spaces=spaces)))
+            pieces.append((k, a, _copy(nlp, doc[a:b])))
     ner = nlp.get_pipe("ner")
     found: list[list[Span]] = [[] for _ in docs]
     tagged = ner.pipe((p[2] for p in pieces), batch_size=batch_size * 8)  # type: ignore[attr-defined]
@@ -190,16 +222,33 @@ def parse_sentences(nlp: Language, sents: list[Span], batch_size: int) -> list[P
     if not sents:
         return []
     # a fresh Doc from words and spaces is ~15x cheaper than Span.as_doc (which copies every attribute)
-    docs = [Doc(nlp.vocab, words=[t.text for t in s], spaces=[bool(t.whitespace_) for t in s]) for s in sents]
-    for name, proc in nlp.pipeline:
-        if name in PARSE_PIPES:
-            docs = list(proc.pipe(docs, batch_size=batch_size))  # type: ignore[attr-defined]
+    docs = [_copy(nlp, s) for s in sents]
+    with one_blas_thread():
+        for name, proc in nlp.pipeline:
+            if name in PARSE_PIPES:
+                docs = list(proc.pipe(docs, batch_size=batch_size))  # type: ignore[attr-defined]
     return [ParsedSentence(d, s.start_char, s.start) for d, s in zip(docs, sents, strict=True)]
+
+
+def _copy(nlp: Language, span: Span) -> Doc:
+    """A new doc with the words and spaces of ``span`` (one pass over its tokens)."""
+    words = []
+    spaces = []
+    for t in span:
+        words.append(t.text)
+        spaces.append(bool(t.whitespace_))
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 def sentence_bounds(sent: Span) -> tuple[int, int] | None:
     """Character range of a sentence without surrounding whitespace; None for an all-space sentence."""
-    toks = [t for t in sent if not t.is_space]
-    if not toks:
+    doc = sent.doc
+    a, b = sent.start, sent.end - 1
+    while a <= b and doc[a].is_space:
+        a += 1
+    while b >= a and doc[b].is_space:
+        b -= 1
+    if a > b:
         return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    last = doc[b]
+    return doc[a].idx, last.idx + len(last.text)

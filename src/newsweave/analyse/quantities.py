@@ -8,6 +8,7 @@ phrase ("20% of Ukrainian territory" -> "territory", "a fifth of its territory" 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -90,6 +91,9 @@ def extract_quantities(text: str, article_id: str, published_at: datetime | None
     out: list[Quantity] = []
     i = 0
     while i < len(words):
+        if not _may_start_any(words[i]):
+            i += 1
+            continue
         got = date_at(words, i, published) if may_start_date(words[i]) else None
         if got:
             used, iso = got
@@ -105,6 +109,12 @@ def extract_quantities(text: str, article_id: str, published_at: datetime | None
         out.append(quantity)
         i += used
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _may_start_any(word: str) -> bool:
+    """Whether a date or a quantity may start at ``word`` (the cheap filters of both, cached per word)."""
+    return may_start_date(word) or may_start(word) or word.lower() in ORDINALS
 
 
 def _quantity_at(

@@ -161,7 +161,9 @@ def eval_ner(
 def analyse_cmd(
     db: Path | None = DbOption,
     redo: bool = typer.Option(False, "--all", help="Analyse every stored article again, not only new ones."),
-    n_process: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes."),
+    n_process: int = typer.Option(
+        0, "--processes", "-p", min=0, help="Worker processes (0: one per CPU for 64 articles or more)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Analyse stored articles (entities, quotes, numbers) and keep the results in the store."""
