@@ -109,3 +109,21 @@ def test_networks_multiply_through_numpy() -> None:
     nlp = load_nlp(AnalyseOptions())
     for name in ("ner", "parser", "tok2vec"):
         assert nlp.get_pipe(name).model.ops.use_blis is False, name
+
+
+def test_repeated_names_open_a_window_only_twice_but_stay_mentions() -> None:
+    from newsweave.analyse.nlp import _windows, split_sentences
+
+    text = " ".join(f"Klitschko spoke on Monday in the hall number {k} of the city." for k in range(5))
+    nlp = load_nlp(AnalyseOptions())
+    doc = split_sentences(nlp.make_doc(text))
+    every = _windows(doc, 2)
+    assert len(every) == 5  # one per sentence, none around "Monday"
+    assert len(_windows(doc, 2, repeats=2)) == 2
+    with pytest.raises(UsageError):
+        AnalyseOptions(ner_repeats=-1)
+    article = Article(id="k", text=text.replace("Klitschko", "Vitali Klitschko", 1))
+    for repeats in (0, 2):
+        (analysis,) = analyse_articles([article], AnalyseOptions(ner_repeats=repeats))
+        klitschko = [m for m in analysis.mentions if m.canonical == "Vitali Klitschko"]
+        assert len(klitschko) == 5, repeats  # later occurrences found by their text in the entity step

@@ -4,7 +4,8 @@ The analysis runs in two passes so that the expensive pipes are spent where they
 
 1. every article goes through the tokenizer and a rule sentence splitter (newlines and terminal
    punctuation; closing quotes, and an attribution right after them, stay with their sentence); NER then
-   runs on small docs cut around capitalised words (``AnalyseOptions.ner_window``), in batches;
+   runs on small docs cut around capitalised words (``AnalyseOptions.ner_window``; not weekday or month
+   names, and only the first ``AnalyseOptions.ner_repeats`` occurrences of a word), in batches;
 2. only the sentences that may hold an attribution (a reporting word such as "said", "according", "told"
    outside quotation marks; see ``pipeline._needs_parse``) are copied out as small docs and run through
    tok2vec, tagger and parser. The attribute ruler and lemmatizer are not loaded: quotes read the fine tags
@@ -17,7 +18,9 @@ ingest plus the whole analysis ~14 articles/s in one process (17 on the first 20
 former configuration timed in the same run (NER windows of 4, every sentence with a quotation mark parsed,
 BLIS); ~15/s with two processes on the loaded machine, ~14 articles per CPU second, so ~27/s on an idle
 2-core machine. What is left is mostly the small model itself: NER on ~37% of the tokens and the parser on
-~57%. See ``benchmarks/bench_analyse.py --compare-baseline``.
+~57%. See ``benchmarks/bench_analyse.py --compare-baseline``. With ``ner_repeats`` 2 (NER tokens -30%) and
+the entity step's name search without a per-article regex, the same benchmark on the idle machine gave
+20.3 articles/s in one process and 32.8/s with two (before: 17.6 and 30.8).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from thinc.api import Model, NumpyOps
 from threadpoolctl import ThreadpoolController
 
 from newsweave.analyse.cues import SURFACE
-from newsweave.analyse.options import DEFAULT_MODELS, AnalyseOptions
+from newsweave.analyse.options import DEFAULT_MODELS, NER_REPEATS, AnalyseOptions
 from newsweave.errors import NewsweaveError
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,10 @@ log = logging.getLogger(__name__)
 SENT_COMPONENT = "newsweave_sentences"
 PARSE_PIPES = ("tok2vec", "tagger", "parser")
 UNUSED_PIPES = ("attribute_ruler", "lemmatizer")  # quotes read fine tags and their own verb lemmas
+_DATE_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July September "
+    "October November December".split()
+)  # not "May", "March" or "August": names too
 _TERMINAL = {".", "!", "?", "…", "...", "?!", "!?"}
 _CLOSERS = {'"', "”", "’", "'", "»", ")", "]", "›"}
 
@@ -161,12 +168,15 @@ class ParsedSentence:
     token_offset: int  # index of doc[0] in the article doc
 
 
-def first_pass(nlp: Language, texts: Iterable[str], batch_size: int, ner_window: int = 0) -> Iterator[Doc]:
+def first_pass(
+    nlp: Language, texts: Iterable[str], batch_size: int, ner_window: int = 0, ner_repeats: int = NER_REPEATS
+) -> Iterator[Doc]:
     """Tokens, sentences and (if loaded) entities for each text.
 
     ``ner_window`` > 0 runs NER only on windows of that many tokens either side of capitalised words
     (names are capitalised; the small model's context reaches four tokens), within sentences; see
-    :func:`ner_on_windows`. 0 runs NER on every token.
+    :func:`ner_on_windows`. 0 runs NER on every token. With windows, a capitalised word opens one only for its
+    first ``ner_repeats`` occurrences in the text (0: every occurrence).
     """
     # components are called directly (no select_pipes): the shared pipeline is never switched, so
     # threads of a web server may analyse at the same time
@@ -178,20 +188,28 @@ def first_pass(nlp: Language, texts: Iterable[str], batch_size: int, ner_window:
             continue
         with one_blas_thread():
             if ner_window:
-                done = ner_on_windows(nlp, batch, ner_window, batch_size)
+                done = ner_on_windows(nlp, batch, ner_window, batch_size, ner_repeats)
             else:
                 done = list(ner.pipe(batch, batch_size=batch_size))  # type: ignore[attr-defined]
         yield from done
 
 
-def _windows(doc: Doc, width: int) -> list[tuple[int, int]]:
-    """Token ranges around capitalised words, clipped to their sentence, overlapping ones merged."""
+def _windows(doc: Doc, width: int, repeats: int = 0) -> list[tuple[int, int]]:
+    """Token ranges around capitalised words, clipped to their sentence, overlapping ones merged; with
+    ``repeats`` > 0 only around the first ``repeats`` occurrences of each word."""
     out: list[list[int]] = []
+    seen: dict[str, int] = {}
     for sent in doc.sents:
         lo, hi = sent.start, sent.end
         for tok in sent:
             if tok.is_space or not tok.text[:1].isupper() or (tok.i == lo and tok.is_stop) or tok.text == "I":
                 continue  # "The", "But", "It" opening a sentence name nothing
+            if tok.text in _DATE_WORDS:
+                continue  # DATE entities are not names; a name next to one opens its own window
+            if repeats:
+                n = seen[tok.text] = seen.get(tok.text, 0) + 1
+                if n > repeats:
+                    continue  # a name seen before: entities.py finds its further occurrences by its text
             a, b = max(lo, tok.i - width), min(hi, tok.i + width + 1)
             if out and a <= out[-1][1]:
                 out[-1][1] = max(out[-1][1], b)
@@ -200,11 +218,13 @@ def _windows(doc: Doc, width: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def ner_on_windows(nlp: Language, docs: list[Doc], width: int, batch_size: int) -> list[Doc]:
+def ner_on_windows(
+    nlp: Language, docs: list[Doc], width: int, batch_size: int, repeats: int = NER_REPEATS
+) -> list[Doc]:
     """Set ``doc.ents`` from NER run on small docs cut around capitalised words only."""
     pieces: list[tuple[int, int, Doc]] = []
     for k, doc in enumerate(docs):
-        for a, b in _windows(doc, width):
+        for a, b in _windows(doc, width, repeats):
             pieces.append((k, a, _copy(nlp, doc[a:b])))
     ner = nlp.get_pipe("ner")
     found: list[list[Span]] = [[] for _ in docs]

@@ -26,6 +26,7 @@ from newsweave.model import Analysis, Article, Entity, EntityMention, Sentence, 
 
 log = logging.getLogger(__name__)
 AUTO_MIN_ARTICLES = 64
+CHUNKS_PER_WORKER = 8  # small chunks: a worker slowed by other load holds up the end less
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an analysis
 _WORD = re.compile(r"[A-Za-z]+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
@@ -71,7 +72,9 @@ def _paragraph_of(article: Article, start: int) -> int:
 
 def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseOptions) -> list[Analysis]:
     texts = (a.text for a in articles)
-    docs: list[Doc] = list(first_pass(nlp, texts, options.batch_size, options.ner_window))
+    docs: list[Doc] = list(
+        first_pass(nlp, texts, options.batch_size, options.ner_window, options.ner_repeats)
+    )
     to_parse = []
     owners = []
     bounds_per: list[list[tuple[int, int]]] = []
@@ -180,9 +183,9 @@ def analyse_articles(articles: Sequence[Article], options: AnalyseOptions | None
 
     In one process, chunks of ``2 * batch_size`` articles run through the two passes. With more (see
     :func:`processes_for`) the model is loaded here first and forked worker processes take chunks of equal
-    size, about three per worker so that none waits long for the last (call it from the main thread of a
-    process, as the CLI and the benchmark do). An article whose analysis fails is logged and keeps its
-    sentences only; the batch goes on.
+    size, about ``CHUNKS_PER_WORKER`` per worker so that none waits long for the last (call it from the main
+    thread of a process, as the CLI and the benchmark do). An article whose analysis fails is logged and
+    keeps its sentences only; the batch goes on.
     """
     options = options or AnalyseOptions()
     articles = list(articles)
@@ -192,7 +195,7 @@ def analyse_articles(articles: Sequence[Article], options: AnalyseOptions | None
     n_process = processes_for(len(articles), options)
     chunk = max(1, options.batch_size * 2)
     if n_process > 1:
-        chunk = max(1, min(chunk, -(-len(articles) // (3 * n_process))))
+        chunk = max(1, min(chunk, -(-len(articles) // (CHUNKS_PER_WORKER * n_process))))
     chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
     if n_process > 1 and len(chunks) > 1:
         ctx = multiprocessing.get_context("fork")
