@@ -213,3 +213,18 @@ def test_number_label_keeps_the_text():
     assert any(n.what == "tragic loss of [12] lives and left" for n in comp.numbers), [
         n.what for n in comp.numbers
     ]
+
+
+def test_source_labels_number_an_outlets_second_article() -> None:
+    from newsweave.compare.sources import source_labels
+    from newsweave.model import Article, article_id_for
+
+    texts = ["First ferry report.", "Wire copy of the ferry report.", "Second ferry report, next day."]
+    outlets = ["Harbor Ledger", "Continental Press Wire", "Harbor Ledger"]
+    arts = [Article(id=article_id_for(t), text=t, source=o) for t, o in zip(texts, outlets, strict=True)]
+    labels = source_labels(arts)
+    assert [labels[a.id] for a in arts] == [
+        "Harbor Ledger (1)",
+        "Continental Press Wire",
+        "Harbor Ledger (2)",
+    ]

@@ -35,6 +35,11 @@ class SourceInfo:
     path: str = ""
     lead: str = ""  # first paragraph (shortened)
     rewrite_of: str | None = None  # article id this one copies or rewrites, if any
+    label: str = ""  # column heading: the outlet, numbered when one outlet has several articles here
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.source
 
 
 @dataclass(frozen=True)

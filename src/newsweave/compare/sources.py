@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 
 from newsweave.compare.result import SourceInfo
@@ -49,8 +50,21 @@ def independent_groups(articles: Sequence[Article]) -> tuple[dict[str, int], dic
     return out, rewrite_of
 
 
+def source_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id -> a column heading: the outlet, or "outlet (2)" for an outlet's second article here."""
+    total = Counter(source_name(a) for a in articles)
+    seen: Counter[str] = Counter()
+    out = {}
+    for a in articles:
+        name = source_name(a)
+        seen[name] += 1
+        out[a.id] = name if total[name] == 1 else f"{name} ({seen[name]})"
+    return out
+
+
 def source_infos(articles: Sequence[Article], lead_chars: int) -> tuple[list[SourceInfo], int]:
     groups, rewrite_of = independent_groups(articles)
+    labels = source_labels(articles)
     infos = []
     for a in articles:
         first = a.text[a.paragraphs[0][0] : a.paragraphs[0][1]] if a.paragraphs else a.text.split("\n", 1)[0]
@@ -66,6 +80,7 @@ def source_infos(articles: Sequence[Article], lead_chars: int) -> tuple[list[Sou
                 path=a.origin.path if a.origin else "",
                 lead=lead,
                 rewrite_of=rewrite_of.get(a.id),
+                label=labels[a.id],
             )
         )
     return infos, len(set(groups.values()))

@@ -25,7 +25,7 @@ def _md(text: str | None, limit: int | None = None) -> str:
 
 def render_markdown(c: Comparison) -> str:
     s = summary(c)
-    names = {x.article_id: x.source for x in c.sources}
+    names = {x.article_id: x.heading for x in c.sources}
     out = [f"# {_md(title_of(c))}", ""]
     out.append(
         f"{s['articles']} articles, {s['independent_sources']} independent sources. "

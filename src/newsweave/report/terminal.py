@@ -47,7 +47,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t.add_column("status")
     t.add_column("speaker")
     for src in c.sources:
-        t.add_column(Text(src.source))
+        t.add_column(Text(src.heading))
     for q in c.quotes:
         if q.status != "single":
             cells = [
@@ -59,7 +59,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t.add_column("status")
     t.add_column("what")
     for src in c.sources:
-        t.add_column(Text(src.source))
+        t.add_column(Text(src.heading))
     for n in c.numbers:
         if n.status != "single":
             cells = [Text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
@@ -68,7 +68,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t = Table(title="Claims in more than one source")
     t.add_column("status")
     for src in c.sources:
-        t.add_column(Text(src.source))
+        t.add_column(Text(src.heading))
     for cl in c.claims:
         if cl.status != "single":
             t.add_row(
@@ -86,7 +86,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t = Table(title="Entities (alias table)")
     t.add_column("entity")
     for src in c.sources:
-        t.add_column(Text(src.source))
+        t.add_column(Text(src.heading))
     for r in c.entities[:25]:
         forms = dict(r.forms)
         t.add_row(Text(r.canonical), *[Text(", ".join(forms.get(src.article_id, ()))) for src in c.sources])
