@@ -17,6 +17,7 @@ import numpy as np
 from newsweave.compare import align
 from newsweave.compare.result import Claim, Evidence
 from newsweave.text import words
+from newsweave.unionfind import DisjointSets
 
 
 @dataclass(frozen=True)
@@ -67,24 +68,18 @@ def build_claims(
                 used_c.add(j)
                 edges.append((pv, rows[i], cols[j]))
     edges.sort(reverse=True)
-    parent = list(range(len(sents)))
+    sets = DisjointSets(range(len(sents)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(sents))}
     best: dict[int, float] = {i: 0.0 for i in range(len(sents))}
     weakest: dict[int, float] = {i: 1.0 for i in range(len(sents))}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for pv, i, j in edges:
-        ri, rj = find(i), find(j)
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj:
             continue
         if {sents[k].index for k in members[ri]} & {sents[k].index for k in members[rj]}:
             continue
-        parent[rj] = ri
+        sets.union(ri, rj)
         members[ri].extend(members.pop(rj))
         best[ri] = max(best[ri], best.pop(rj), pv)
         weakest[ri] = min(weakest[ri], weakest.pop(rj), pv)

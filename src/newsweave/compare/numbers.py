@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from newsweave.compare.numfind import NumMention
 from newsweave.compare.text import Idf, cosine
 from newsweave.text import STOP_WORDS, stem, word_spans
+from newsweave.unionfind import DisjointSets
 
 AGREE_CTX = 0.22  # ordinary figures
 AGREE_CTX_DISTINCT = 0.08  # decimals, money, measures, figures >= 100 that are not years
@@ -210,20 +211,14 @@ def group_numbers(items: list[Located]) -> list[tuple[str, list[Located]]]:
                 used_j.add(j)
                 edges.append((sc, i, j))
     edges.sort(reverse=True)
-    parent = list(range(len(items)))
+    sets = DisjointSets(range(len(items)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for _, i, j in edges:
-        ri, rj = find(i), find(j)
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj or not _mergeable(items, members[ri], members[rj]):
             continue
-        parent[rj] = ri
+        sets.union(ri, rj)
         members[ri].extend(members.pop(rj))
     out: list[tuple[str, list[Located]]] = []
     for root in sorted(

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsweave.text import STOP_WORDS, sentence_spans
+from newsweave.unionfind import DisjointSets
 
 MIN_WORDS = 3  # shared words for a link (two when the shorter fragment has only two content words)
 MIN_SHARE = 0.5  # share of the shorter fragment covered by common runs of words
@@ -237,14 +238,7 @@ _RANK = {"identical": 0, "truncated": 1, "reworded": 2}
 
 def group_quotes(frags: list[Fragment]) -> list[tuple[str, list[Fragment], tuple[int, int] | None]]:
     """(status, fragments, most divergent pair of article indexes) per utterance."""
-    parent = list(range(len(frags)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(frags)))
     # a link needs the shorter unit contained in the other (CONTAINED of it), or the two units each
     # other's best match between their two articles: a phrase shared by two different remarks
     # ("his position of political neutrality") must not chain two utterances together.
@@ -259,13 +253,11 @@ def group_quotes(frags: list[Fragment]) -> list[tuple[str, list[Fragment], tuple
                 best[(u, other)] = max(best.get((u, other), 0.0), o)
     for (i, j), o in score.items():
         mutual = o >= best.get((i, frags[j].index), 0.0) and o >= best.get((j, frags[i].index), 0.0)
-        if (o >= CONTAINED or mutual) and find(i) != find(j):
-            parent[find(j)] = find(i)
-    groups: dict[int, list[Fragment]] = {}
-    for i, f in enumerate(frags):
-        groups.setdefault(find(i), []).append(f)
+        if o >= CONTAINED or mutual:
+            sets.union(i, j)
     out: list[tuple[str, list[Fragment], tuple[int, int] | None]] = []
-    for g in groups.values():
+    for members in sets.groups(range(len(frags))):
+        g = [frags[i] for i in members]
         g.sort(key=lambda f: (f.index, f.start))
         by_art: dict[int, list[Fragment]] = {}
         for f in g:

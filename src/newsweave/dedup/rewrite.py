@@ -23,6 +23,7 @@ from newsweave.dedup.shingles import shingle_hashes
 from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
 from newsweave.model import Article, Span
 from newsweave.text import content_words, sentence_spans
+from newsweave.unionfind import DisjointSets
 
 log = logging.getLogger(__name__)
 
@@ -158,21 +159,9 @@ def independent_groups(
     The number of groups is the number of independent reports.
     """
     ids = [a.id for a in unique_by_id(articles)]
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(ids)
     for link in links:
         x, y = (link.a, link.b) if isinstance(link, DuplicateLink) else (link.original, link.derived)
-        if x in parent and y in parent:
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[ry] = rx
-    groups: dict[str, list[str]] = {}
-    for i in ids:
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+        if x in sets and y in sets:
+            sets.union(x, y)
+    return sets.groups(ids)
