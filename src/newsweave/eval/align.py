@@ -8,7 +8,6 @@ sentences of the file (as a story's sentences are in ``compare``).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,11 @@ import numpy as np
 
 from newsweave.compare import align
 from newsweave.embed import get_embedder
+from newsweave.eval.metrics import jsonl_records
 
 
 def load_pairs(data: Path) -> list[dict[str, Any]]:
-    path = data / "pairs.jsonl" if data.is_dir() else data
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return list(jsonl_records(data, "pairs.jsonl"))
 
 
 def scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:

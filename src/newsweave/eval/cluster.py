@@ -9,7 +9,6 @@ cluster (a noise article should stay alone), and are also reported excluded.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections import Counter
@@ -25,6 +24,7 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 from newsweave.cluster import ClusterOptions, StoryClusterer, cluster_batch
 from newsweave.embed import Embedder
 from newsweave.errors import UsageError
+from newsweave.eval.metrics import jsonl_records
 from newsweave.model import Article
 
 log = logging.getLogger(__name__)
@@ -53,17 +53,7 @@ def fix_mojibake(text: str) -> str:
 
 def load_labelled(data: Path) -> list[LabelledArticle]:
     """Read ``articles.jsonl`` of a galaxy or WikiRef folder (or the file itself)."""
-    path = data / "articles.jsonl" if data.is_dir() else data
-    if not path.exists():
-        raise UsageError(f"no articles.jsonl in {data}")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            out.append(_labelled(r))
-    return out
+    return [_labelled(r) for r in jsonl_records(data, "articles.jsonl")]
 
 
 def _labelled(r: dict[str, Any]) -> LabelledArticle:

@@ -28,6 +28,7 @@ from newsweave.errors import UsageError
 from newsweave.eval.metrics import (
     PageCounts,
     corpus_scores,
+    jsonl_records,
     match_counts,
     shingles,
     shingles_of_parts,
@@ -61,11 +62,10 @@ def _day(raw: str | None) -> str | None:
 
 
 def load_ground_truth(data_dir: Path) -> list[dict[str, Any]]:
-    gt = data_dir / "ground_truth.jsonl"
+    gt = data_dir / "ground_truth.jsonl"  # a folder is required here: html paths are relative to it
     if not gt.is_file():
         raise UsageError(f"{data_dir} holds no ground_truth.jsonl")
-    with gt.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return list(jsonl_records(gt, "ground_truth.jsonl"))
 
 
 def evaluate_extraction(

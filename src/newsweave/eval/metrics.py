@@ -10,10 +10,15 @@ F1 the harmonic mean of those two means.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsweave.errors import UsageError
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_N = 4
@@ -80,3 +85,20 @@ def corpus_scores(pages: Sequence[PageCounts]) -> dict[str, float]:
 
 def squash_ws(text: str) -> str:
     return " ".join(text.split())
+
+
+def jsonl_records(data: Path, name: str, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``data/name`` (or of ``data`` when it is the file itself), blank lines skipped: how
+    every ``eval`` command reads its ../shared/data set. A missing file is a usage error naming it."""
+    path = data / name if data.is_dir() else data
+    if not path.is_file():
+        raise UsageError(f"no {name} at {path}")
+    n = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            yield json.loads(line)
+            n += 1
+            if limit and n >= limit:
+                return

@@ -13,7 +13,6 @@ numeric and date types are dropped. Metric: entity-level micro P/R/F1 (exact spa
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from newsweave.analyse import AnalyseOptions, load_nlp
 from newsweave.analyse.entities import analyse_entities
 from newsweave.analyse.nlp import first_pass
-from newsweave.errors import UsageError
+from newsweave.eval.metrics import jsonl_records
 from newsweave.model import Article
 
 TYPE_MAP = {
@@ -42,16 +41,7 @@ Ent = tuple[int, int, str]  # first token, last token + 1, type
 
 
 def load_conll(data: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    path = data / "documents.jsonl" if data.is_dir() else data
-    if not path.exists():
-        raise UsageError(f"no CoNLL documents at {path}")
-    docs = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            docs.append(json.loads(line))
-            if limit and len(docs) >= limit:
-                break
-    return docs
+    return list(jsonl_records(data, "documents.jsonl", limit))
 
 
 def build_text(doc: dict[str, Any]) -> tuple[str, list[tuple[int, int]], set[Ent]]:

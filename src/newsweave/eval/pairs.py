@@ -9,7 +9,6 @@ baseline (English pairs only: the model is English).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ import numpy as np
 from newsweave.cluster.features import raw_features
 from newsweave.cluster.pairs import embed_rows, pair_scores
 from newsweave.embed import Embedder
-from newsweave.errors import UsageError
+from newsweave.eval.metrics import jsonl_records
 from newsweave.model import Article
 
 log = logging.getLogger(__name__)
@@ -40,25 +39,17 @@ class Pair:
 
 
 def load_pairs(data: Path) -> list[Pair]:
-    path = data / "pairs.jsonl" if data.is_dir() else data
-    if not path.exists():
-        raise UsageError(f"no pairs.jsonl in {data}")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                r = json.loads(line)
-                out.append(
-                    Pair(
-                        pair_id=str(r["pair_id"]),
-                        lang=f"{r['lang1']}-{r['lang2']}",
-                        text1=r.get("text1") or "",
-                        text2=r.get("text2") or "",
-                        overall=float(r["scores"]["Overall"]),
-                        split=str(r.get("origin_split_in_tonyx_repo") or ""),
-                    )
-                )
-    return out
+    return [
+        Pair(
+            pair_id=str(r["pair_id"]),
+            lang=f"{r['lang1']}-{r['lang2']}",
+            text1=r.get("text1") or "",
+            text2=r.get("text2") or "",
+            overall=float(r["scores"]["Overall"]),
+            split=str(r.get("origin_split_in_tonyx_repo") or ""),
+        )
+        for r in jsonl_records(data, "pairs.jsonl")
+    ]
 
 
 def as_article(key: str, text: str) -> Article:

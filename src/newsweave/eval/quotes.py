@@ -19,7 +19,6 @@ comparison is on spans; the entity the pronoun resolves to is not scored here (t
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +30,7 @@ from scipy.optimize import linear_sum_assignment
 
 from newsweave.analyse import AnalyseOptions, analyse_articles
 from newsweave.analyse.quotemarks import has_double_quote
-from newsweave.errors import UsageError
+from newsweave.eval.metrics import jsonl_records
 from newsweave.model import Article, Quote
 
 _TOKEN = re.compile(r"\w+")
@@ -45,33 +44,26 @@ class GoldQuote:
 
 
 def load_polnear(data: Path, limit: int | None = None) -> list[tuple[Article, list[GoldQuote]]]:
-    path = data / "articles.jsonl" if data.is_dir() else data
-    if not path.exists():
-        raise UsageError(f"no PolNeAR articles at {path}")
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            text = rec["text"]
-            published = None
-            if rec.get("publication_date"):
-                try:
-                    published = datetime.fromisoformat(rec["publication_date"])
-                except ValueError:
-                    published = None
-            article = Article(id=rec["id"], text=text, published_at=published, source=rec.get("publisher"))
-            golds = []
-            annotations = rec.get("annotations") or []
-            for att in annotations[0]["attributions"] if annotations else []:
-                content = tuple((c["start"], c["end"]) for c in att["content"])
-                if not content:
-                    continue
-                source = tuple((s["start"], s["end"]) for s in att["source"])
-                direct = any(has_double_quote(text[a:b]) for a, b in content)
-                golds.append(GoldQuote(content, source, direct))
-            out.append((article, golds))
-            if limit and len(out) >= limit:
-                break
+    for rec in jsonl_records(data, "articles.jsonl", limit):
+        text = rec["text"]
+        published = None
+        if rec.get("publication_date"):
+            try:
+                published = datetime.fromisoformat(rec["publication_date"])
+            except ValueError:
+                published = None
+        article = Article(id=rec["id"], text=text, published_at=published, source=rec.get("publisher"))
+        golds = []
+        annotations = rec.get("annotations") or []
+        for att in annotations[0]["attributions"] if annotations else []:
+            content = tuple((c["start"], c["end"]) for c in att["content"])
+            if not content:
+                continue
+            source = tuple((s["start"], s["end"]) for s in att["source"])
+            direct = any(has_double_quote(text[a:b]) for a, b in content)
+            golds.append(GoldQuote(content, source, direct))
+        out.append((article, golds))
     return out
 
 
