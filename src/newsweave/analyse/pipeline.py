@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import logging
 import multiprocessing
@@ -29,6 +30,7 @@ AUTO_MIN_ARTICLES = 64
 CHUNKS_PER_WORKER = 8  # small chunks: a worker slowed by other load holds up the end less
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an analysis
 _WORD = re.compile(r"[A-Za-z]+")
+_CLOSING = set("\"”»’›'")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
                 "those", "no", "every", "each", "any", "some", "new", "first", "last"}  # fmt: skip
 
@@ -63,6 +65,20 @@ def _needs_parse(text: str, start: int, end: int, mode: str, quoted: list[tuple[
     return False
 
 
+def _closed_within(
+    text: str, quoted: list[tuple[int, int]], bounds: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """The quotations inside ``bounds`` that end with a closing mark (not a paragraph left open)."""
+    i = bisect.bisect_left(quoted, (bounds[0], -1))
+    out = []
+    while i < len(quoted) and quoted[i][1] <= bounds[1]:
+        a, b = quoted[i]
+        if text[b - 1] in _CLOSING:
+            out.append((a, b))
+        i += 1
+    return out
+
+
 def _paragraph_of(article: Article, start: int) -> int:
     for i, (a, b) in enumerate(article.paragraphs):
         if a <= start < b:
@@ -76,6 +92,7 @@ def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseO
         first_pass(nlp, texts, options.batch_size, options.ner_window, options.ner_repeats)
     )
     to_parse = []
+    to_parse_quoted: list[list[tuple[int, int]]] = []
     owners = []
     bounds_per: list[list[tuple[int, int]]] = []
     segments_per: list[list[tuple[int, int]]] = []
@@ -91,9 +108,10 @@ def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseO
             bounds.append(b)
             if options.needs_parse and _needs_parse(text, b[0], b[1], options.parse, quoted):
                 to_parse.append(sent)
+                to_parse_quoted.append(_closed_within(text, quoted, b))
                 owners.append(k)
         bounds_per.append(bounds)
-    parsed_all = parse_sentences(nlp, to_parse, options.batch_size) if to_parse else []
+    parsed_all = parse_sentences(nlp, to_parse, options.batch_size, to_parse_quoted) if to_parse else []
     parsed_per: list[list] = [[] for _ in articles]
     for k, ps in zip(owners, parsed_all, strict=True):
         parsed_per[k].append(ps)

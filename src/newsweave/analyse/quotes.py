@@ -82,12 +82,11 @@ def lemma(tok: Token) -> str:
 
 
 def _tok_span(ps: ParsedSentence, tok: Token) -> tuple[int, int]:
-    s = ps.offset + tok.idx
-    return s, s + len(tok.text)
+    return ps.start_of(tok), ps.end_of(tok)
 
 
 def _range(ps: ParsedSentence, left: Token, right: Token) -> tuple[int, int]:
-    return ps.offset + left.idx, ps.offset + right.idx + len(right.text)
+    return ps.start_of(left), ps.end_of(right)
 
 
 def _phrase(tok: Token) -> tuple[Token, Token]:
@@ -256,7 +255,7 @@ def parse_attributions(parsed: list[ParsedSentence], seg_spans: list[tuple[int, 
     out: list[RawQuote] = []
     for ps in parsed:
         for tok in ps.doc:
-            start = ps.offset + tok.idx
+            start = ps.start_of(tok)
             if _inside(start, seg_spans):
                 continue  # quoted speech, not an attribution
             if tok.lower_ == "according" and tok.i + 1 < len(ps.doc) and ps.doc[tok.i + 1].lower_ == "to":

@@ -2,9 +2,9 @@
 
 Each document's tokens are joined with single spaces, its sentences with newlines (so the sentence splitter
 sees the gold sentence breaks); every predicted character span maps back to the gold tokens it overlaps.
-"Plain" scores the spaCy NER on every token of the text, as it comes; "newsweave" scores the mentions of
-the analysis as configured (by default NER on windows around capitalised words, see ``AnalyseOptions``)
-after the entity step (type vote over all mentions of a name, surnames resolved, titles stripped, further
+"Plain" scores the model's NER as shipped (every label) on every token of the text; "newsweave" scores
+the mentions of the analysis as configured (by default NER with name labels only, on windows around
+capitalised words, see ``AnalyseOptions``) after the entity step (type vote over all mentions of a name, surnames resolved, titles stripped, further
 occurrences of known names added). OntoNotes types map to CoNLL:
 PERSON -> PER, ORG -> ORG, GPE/LOC/FAC -> LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE -> MISC; the
 numeric and date types are dropped. Metric: entity-level micro P/R/F1 (exact span and type), as conlleval.
@@ -19,7 +19,7 @@ from typing import Any
 
 from newsweave.analyse import AnalyseOptions, load_nlp
 from newsweave.analyse.entities import analyse_entities
-from newsweave.analyse.nlp import first_pass
+from newsweave.analyse.nlp import first_pass, load_plain_ner
 from newsweave.eval.metrics import jsonl_records
 from newsweave.model import Article
 
@@ -119,8 +119,7 @@ def evaluate_ner(
     built = [build_text(d) for d in docs]
     texts = [b[0] for b in built]
     counts = {name: {t: [0, 0, 0] for t in (None, *TYPES)} for name in ("plain", "newsweave")}
-    # one pass after the other: each pass switches pipes on the shared pipeline
-    plain_docs = list(first_pass(nlp, texts, options.batch_size, ner_window=0))
+    plain_docs = list(first_pass(load_plain_ner(options), texts, options.batch_size, ner_window=0))
     our_docs = list(first_pass(nlp, texts, options.batch_size, ner_window=options.ner_window))
     for (text, offsets, gold), pdoc, sdoc, d in zip(built, plain_docs, our_docs, docs, strict=True):
         plain = to_tokens(((e.start_char, e.end_char, e.label_) for e in pdoc.ents), offsets)
