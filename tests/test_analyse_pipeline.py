@@ -220,3 +220,15 @@ def test_elision_changes_no_quote_of_the_demo_corpus(monkeypatch: pytest.MonkeyP
     b = {key(q) for x in without for q in x.quotes}
     assert len(b) >= 20
     assert len(a & b) / len(a | b) >= 0.95
+
+
+def test_a_stop_word_opening_a_quotation_opens_no_window() -> None:
+    from newsweave.analyse.nlp import _windows, split_sentences
+
+    nlp = load_nlp(AnalyseOptions())
+    doc = split_sentences(
+        nlp.make_doc("“We will stay here for a very long time,” the mayor said on the radio.")
+    )
+    assert _windows(doc, 2) == []
+    doc = split_sentences(nlp.make_doc("“Klitschko will stay here for a very long time,” the mayor said."))
+    assert _windows(doc, 2) == [(0, 4)]

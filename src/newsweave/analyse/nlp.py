@@ -277,9 +277,13 @@ def _windows(doc: Doc, width: int, repeats: int = 0) -> list[tuple[int, int]]:
     seen: dict[str, int] = {}
     for sent in doc.sents:
         lo, hi = sent.start, sent.end
+        first = True  # the sentence's first word, after any opening quotation mark or bracket
         for tok in sent:
-            if tok.is_space or not tok.text[:1].isupper() or (tok.i == lo and tok.is_stop) or tok.text == "I":
-                continue  # "The", "But", "It" opening a sentence name nothing
+            if tok.is_space or tok.is_punct:
+                continue
+            opening, first = first, False
+            if not tok.text[:1].isupper() or (opening and tok.is_stop) or tok.text == "I":
+                continue  # "The", "But", "It" opening a sentence (or a quotation) name nothing
             if tok.text in _DATE_WORDS:
                 continue  # DATE entities are not names; a name next to one opens its own window
             if repeats:

@@ -255,15 +255,19 @@ def parse_attributions(parsed: list[ParsedSentence], seg_spans: list[tuple[int, 
     out: list[RawQuote] = []
     for ps in parsed:
         for tok in ps.doc:
-            start = ps.start_of(tok)
-            if _inside(start, seg_spans):
+            word = tok.lower_
+            according = word == "according"
+            if not according and LEMMAS.get(word, word) not in SPEECH:
+                continue  # (the cheap test first: most tokens are no cue)
+            if _inside(ps.start_of(tok), seg_spans):
                 continue  # quoted speech, not an attribution
-            if tok.lower_ == "according" and tok.i + 1 < len(ps.doc) and ps.doc[tok.i + 1].lower_ == "to":
-                q = _according(ps, tok)
-                if q:
-                    out.append(q)
+            if according:
+                if tok.i + 1 < len(ps.doc) and ps.doc[tok.i + 1].lower_ == "to":
+                    q = _according(ps, tok)
+                    if q:
+                        out.append(q)
                 continue
-            if pos(tok) != "VERB" or lemma(tok) not in SPEECH:
+            if pos(tok) != "VERB":
                 continue
             ranges = _content_tokens(tok)
             src, antecedent = _source(tok)
@@ -307,8 +311,8 @@ def parse_attributions(parsed: list[ParsedSentence], seg_spans: list[tuple[int, 
     return out
 
 
-def _sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
-    starts = [a for a, _ in bounds]
+def _sentence_index(starts: list[int], pos: int) -> int:
+    """Index of the sentence holding ``pos``, from the sorted sentence starts."""
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
@@ -322,7 +326,7 @@ def _word_count(text: str) -> int:
 
 def _nearest_cue(
     quotes: list[RawQuote],
-    bounds: list[tuple[int, int]],
+    starts: list[int],
     start: int,
     end: int,
     sentences: set[int],
@@ -334,7 +338,7 @@ def _nearest_cue(
             continue
         if free_only and q.parts:
             continue
-        if _sentence_index(bounds, q.cue_span[0]) not in sentences:
+        if _sentence_index(starts, q.cue_span[0]) not in sentences:
             continue
         dist = q.cue_span[0] - end if q.cue_span[0] >= end else start - q.cue_span[1]
         cands.append((abs(dist) + (1000 if q.parts else 0) + (0 if q.strong else 500), q))
@@ -370,6 +374,7 @@ def attach_segments(
     ordered = sorted(groups.values(), key=lambda g: g[0].start)
     if not bounds:
         return quotes
+    starts = [a for a, _ in bounds]
     last_direct: RawQuote | None = None
     last_sent = -10
     for group in ordered:
@@ -385,20 +390,20 @@ def attach_segments(
         if target is None:
             target = _split_partner(text, quotes, first.start)
         # c. a cue in the sentence where the quote starts or ends
-        s_start = _sentence_index(bounds, first.start)
-        s_end = _sentence_index(bounds, last.end - 1)
+        s_start = _sentence_index(starts, first.start)
+        s_end = _sentence_index(starts, last.end - 1)
         if target is None:
-            target = _nearest_cue(quotes, bounds, first.start, last.end, {s_start, s_end}, free_only=False)
+            target = _nearest_cue(quotes, starts, first.start, last.end, {s_start, s_end}, free_only=False)
         # d. a free cue in the sentence before, when it ends with a colon ("He added:")
         if target is None and s_start > 0 and text[bounds[s_start - 1][1] - 1] == ":":
-            target = _nearest_cue(quotes, bounds, first.start, last.end, {s_start - 1}, free_only=True)
+            target = _nearest_cue(quotes, starts, first.start, last.end, {s_start - 1}, free_only=True)
         # e. continuation of the previous attributed quote ("A," she said. "B.")
         if target is None and last_direct is not None and bounds and bounds[s_start][0] == first.start:
             if s_start - last_sent <= 1:
                 target = last_direct
         # f. a free cue (no content of its own) in the sentence right after ("..." Klitschko said.)
         if target is None and s_end + 1 < len(bounds) and bounds[s_end + 1][0] >= last.end:
-            target = _nearest_cue(quotes, bounds, first.start, last.end, {s_end + 1}, free_only=True)
+            target = _nearest_cue(quotes, starts, first.start, last.end, {s_end + 1}, free_only=True)
         if target is None:
             inner = " ".join(s.inner(text) for s in group)
             if _word_count(inner) < 6:
@@ -409,9 +414,9 @@ def attach_segments(
             target.parts.append((s.start, s.end))
             target.segments.append(s)
         last_direct = target
-        last_sent = _sentence_index(bounds, last.end - 1)
+        last_sent = _sentence_index(starts, last.end - 1)
         if target.cue_span is not None:
-            last_sent = max(last_sent, _sentence_index(bounds, target.cue_span[0]))
+            last_sent = max(last_sent, _sentence_index(starts, target.cue_span[0]))
     return quotes
 
 

@@ -23,21 +23,24 @@ _LABEL_PREF = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 RECENT_SPEAKER_SENTENCES = 2
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Covered:
+    """Whether an offset lies in a union of half-open spans, by bisection over the merged spans."""
 
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if a >= b:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
 
-def _recent_person(
-    persons: PersonIndex, before: int, quoted: list[tuple[int, int]], title: str | None = None
-) -> str | None:
-    starts = [m[0] for m in persons.mentions]
-    i = bisect.bisect_left(starts, before) - 1
-    while i >= 0:
-        s, _e, canonical = persons.mentions[i]
-        if not _inside(s, quoted) and (title is None or title in persons.titles.get(canonical, set())):
-            return canonical
-        i -= 1
-    return None
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
 
 
 def _mention_in(mentions: Sequence[EntityMention], span: tuple[int, int]) -> EntityMention | None:
@@ -57,15 +60,16 @@ class _Linker:
     ) -> None:
         self.mentions = mentions
         self.persons = persons
-        self.quoted = quoted
+        self.quoted = _Covered(quoted)
         self.starts = [a for a, _ in bounds]
+        self.person_starts = [m[0] for m in persons.mentions]
         self.speakers: list[tuple[int, str]] = []  # (cue offset, person canonical) of linked attributions
         self.subjects: list[tuple[int, str]] = []  # (offset, person canonical) of proper-noun subjects
 
     def add_subjects(self, spans: list[tuple[int, int]]) -> None:
         for span in spans:
             m = _mention_in(self.mentions, span)
-            if m is not None and m.label == "PERSON" and not _inside(span[0], self.quoted):
+            if m is not None and m.label == "PERSON" and span[0] not in self.quoted:
                 self.subjects.append((span[0], m.canonical))
         self.subjects.sort()
 
@@ -79,7 +83,7 @@ class _Linker:
         """Sentences started between two offsets, not counting those inside quoted text."""
         lo = bisect.bisect_right(self.starts, earlier)
         hi = bisect.bisect_right(self.starts, later)
-        return sum(1 for s in self.starts[lo:hi] if not _inside(s, self.quoted))
+        return sum(1 for s in self.starts[lo:hi] if s not in self.quoted)
 
     def _recent_speaker(self, pos: int) -> str | None:
         for cue_at, canonical in reversed(self.speakers):
@@ -88,11 +92,18 @@ class _Linker:
         return None
 
     def _pronoun(self, pos: int) -> str | None:
-        return (
-            self._recent_subject(pos)
-            or self._recent_speaker(pos)
-            or _recent_person(self.persons, pos, self.quoted)
-        )
+        return self._recent_subject(pos) or self._recent_speaker(pos) or self._recent_person(pos)
+
+    def _recent_person(self, before: int, title: str | None = None) -> str | None:
+        """The last person mentioned before ``before`` outside quoted text (with ``title``, if given)."""
+        persons = self.persons
+        i = bisect.bisect_left(self.person_starts, before) - 1
+        while i >= 0:
+            s, _e, canonical = persons.mentions[i]
+            if s not in self.quoted and (title is None or title in persons.titles.get(canonical, set())):
+                return canonical
+            i -= 1
+        return None
 
     def _person_at(self, span: tuple[int, int] | None) -> str | None:
         if span is None:
@@ -120,7 +131,7 @@ class _Linker:
         if appos:
             return appos
         if head in ROLE_NOUNS:
-            return _recent_person(self.persons, pos, self.quoted, title=head) or q.speaker_text
+            return self._recent_person(pos, title=head) or q.speaker_text
         m = _mention_in(self.mentions, q.speaker_span)
         if m is not None and m.label == "PERSON":
             return m.canonical
