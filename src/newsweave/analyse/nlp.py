@@ -5,22 +5,23 @@ The analysis runs in two passes so that the expensive pipes are spent where they
 1. every article goes through the tokenizer and a rule sentence splitter (newlines and terminal
    punctuation; closing quotes, and an attribution right after them, stay with their sentence); NER then
    runs on small docs cut around capitalised words (``AnalyseOptions.ner_window``; not weekday or month
-   names, and only the first ``AnalyseOptions.ner_repeats`` occurrences of a word), in batches;
+   names, not a stop word opening a sentence or a quotation, and only the first
+   ``AnalyseOptions.ner_repeats`` occurrences of a word), in batches, with the actions of the numeric
+   labels removed (:func:`keep_name_labels`: the number parser reads numbers and dates);
 2. only the sentences that may hold an attribution (a reporting word such as "said", "according", "told"
-   outside quotation marks; see ``pipeline._needs_parse``) are copied out as small docs and run through
-   tok2vec, tagger and parser. The attribute ruler and lemmatizer are not loaded: quotes read the fine tags
-   and their own verb lemmas.
+   outside quotation marks; see ``pipeline._needs_parse``) are copied out as small docs, long quotations
+   at their edges shortened to a three-word clause (:func:`parse_sentences`), and run through tok2vec,
+   tagger and parser. The attribute ruler and lemmatizer are not loaded: quotes read the fine tags and
+   their own verb lemmas.
 
-The networks multiply through numpy's BLAS on one thread (:func:`_use_numpy_gemm`). Measured on the 369
-galaxy-wikinews articles (~4,000 characters) on the shared 2-core build machine (load average 2-3 from
-other work, so the figures move by +-15% between runs): the stock full pipeline ~6 articles/s per process;
-ingest plus the whole analysis ~14 articles/s in one process (17 on the first 200 articles), 1.2-1.4x the
-former configuration timed in the same run (NER windows of 4, every sentence with a quotation mark parsed,
-BLIS); ~15/s with two processes on the loaded machine, ~14 articles per CPU second, so ~27/s on an idle
-2-core machine. What is left is mostly the small model itself: NER on ~37% of the tokens and the parser on
-~57%. See ``benchmarks/bench_analyse.py --compare-baseline``. With ``ner_repeats`` 2 (NER tokens -30%) and
-the entity step's name search without a per-article regex, the same benchmark on the idle machine gave
-20.3 articles/s in one process and 32.8/s with two (before: 17.6 and 30.8).
+The networks multiply through numpy's BLAS on one thread (:func:`_use_numpy_gemm`). Measured with
+``benchmarks/bench_analyse.py --compare-baseline`` on the 369 galaxy-wikinews articles (~4,000
+characters) on the 2-core build machine (a VM whose figures move by +-10% between runs): ingest plus the
+whole analysis 23.5 articles/s in one process and 44-45/s with two, against 13.2/s for the configuration
+before the speed work timed in the same run (NER windows of 4 on every occurrence with all 18 labels,
+every sentence with a quotation mark parsed whole, BLIS). Where the time goes now (one process, py-spy):
+the parser ~34% (on ~53% of the tokens), NER ~30% (on ~24%; half of it spaCy's per-action validity
+checks), tokenizer and sentence rules ~8%, entities, quotes and numbers ~13%.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ class AnalyseOptions:
     article (0: all); the entity step still finds its later occurrences by their text. 2 (the default) cuts
     the NER tokens of galaxy-wikinews by ~30% with the same PolNeAR quote figures; CoNLL F1 0.685 (0: 0.691;
     1: 0.671, NER tokens -45%).
+    (These figures were taken with the model's 18 NER labels; with the numeric labels' actions removed, as
+    :func:`newsweave.analyse.nlp.keep_name_labels` does, the default gives CoNLL F1 0.684.)
     ``n_process`` > 1 analyses chunks of articles in forked worker processes sharing the loaded model; 0 picks
     one per usable CPU for large calls (:func:`newsweave.analyse.pipeline.processes_for`).
     """
