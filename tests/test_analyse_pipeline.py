@@ -232,3 +232,19 @@ def test_a_stop_word_opening_a_quotation_opens_no_window() -> None:
     assert _windows(doc, 2) == []
     doc = split_sentences(nlp.make_doc("“Klitschko will stay here for a very long time,” the mayor said."))
     assert _windows(doc, 2) == [(0, 4)]
+
+
+def test_other_label_schemes_are_left_alone() -> None:
+    import spacy
+
+    from newsweave.analyse.entities import NAME_LABELS
+    from newsweave.analyse.nlp import keep_name_labels
+
+    nlp = spacy.blank("en")
+    ner = nlp.add_pipe("ner")
+    for label in ("PER", "LOC", "ORG", "MISC"):
+        ner.add_label(label)
+    nlp.initialize()
+    before = ner.moves.n_moves
+    assert keep_name_labels(ner, NAME_LABELS) is False
+    assert ner.moves.n_moves == before and set(ner.labels) == {"PER", "LOC", "ORG", "MISC"}

@@ -146,6 +146,8 @@ def keep_name_labels(ner: Any, keep: Iterable[str]) -> bool:
     keep = set(keep)
     moves = ner.moves
     model = ner.model
+    if not {"PERSON", "ORG", "GPE"} <= set(ner.labels) or set(ner.labels) <= keep:
+        return False  # not the OntoNotes label scheme, or nothing to drop
     try:
         upper = model.get_ref("upper")
         old = [moves.get_class_name(i) for i in range(moves.n_moves)]
