@@ -184,3 +184,23 @@ def test_add_analyses_and_show_gives_spans_that_match_the_text(tmp_path: Path) -
             assert all(0 <= p["start"] < p["end"] <= len(text) for p in q["content"])
         canon = {e["canonical"] for e in analysis["entities"] if e["label"] == "PERSON"}
         assert "Vitali Klitschko" in canon
+
+
+def test_a_rerun_finishes_the_analysis_and_stories_an_earlier_run_left(tmp_path: Path) -> None:
+    # an ``add`` stopped after writing its articles leaves them without analysis and story, as these flags do
+    db = str(tmp_path / "nw.duckdb")
+    code, out = _run(
+        "add", str(SEED_000), str(SEED_002), "--db", db, "--no-analyse", "--no-cluster", "--json"
+    )
+    assert code == 0, out
+    first = _last_json(out)
+    assert isinstance(first, dict) and first["analysed"] == 0 and not first["stories"]
+    code, out = _run("add", str(SEED_000), str(SEED_002), "--db", db, "--json")
+    assert code == 0, out
+    again = _last_json(out)
+    assert isinstance(again, dict) and not again["added_ids"]  # nothing new ...
+    assert again["analysed"] == 2  # ... but the work left is done
+    assert set(again["stories"]) == set(first["added_ids"]) and len(set(again["stories"].values())) == 1
+    code, out = _run("add", str(SEED_000), "--db", db, "--json")
+    third = _last_json(out)
+    assert isinstance(third, dict) and third["analysed"] == 0 and not third["stories"]  # nothing pending

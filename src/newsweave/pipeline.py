@@ -3,7 +3,8 @@
 ``add_inputs`` is what ``newsweave add`` and the web app run. It reads inputs lazily, writes articles in
 transactional batches (so an interrupted run keeps every finished batch and a re-run completes the job:
 adding is idempotent), records every rejected input with its reason, and only then runs the per-article
-analysis and the incremental story assignment on the articles that were new.
+analysis and the incremental story assignment on the stored articles that still lack them: the new ones,
+and those an earlier run wrote but did not get to analyse or assign (stopped, or told not to).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from newsweave.model import Article, Rejected
 from newsweave.store import Store
 
 log = logging.getLogger(__name__)
+ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
 
 
 @dataclass(frozen=True)
@@ -75,32 +77,53 @@ def add_inputs(
         if len(batch) >= options.batch_size:
             flush()
     flush()
-    if summary.added:
-        new_articles = store.get_articles(summary.added)
-        if options.analyse:
-            summary.analysed = _analyse_new(store, new_articles, summary)
-        if options.cluster:
-            summary.stories = _cluster_new(store, new_articles, summary)
+    # Stored articles still without analysis or story (this run's, or an earlier run's that was stopped
+    # after its articles were written, or ran with --no-analyse/--no-cluster) are done now: a re-run of an
+    # interrupted ``add`` finishes its work even though its articles are no longer new.
+    if options.analyse:
+        summary.analysed = _analyse_pending(store, summary)
+    if options.cluster:
+        summary.stories = _cluster_pending(store, summary)
     return summary
 
 
-def _analyse_new(store: Store, articles: list[Article], summary: AddSummary) -> int:
+def _pending(store: Store, done_table: str) -> list[str]:
+    """Ids of stored articles with no row in ``done_table`` (in the order they were added)."""
+    exists = store.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [done_table]
+    ).fetchall()[0][0]
+    if not exists:
+        return store.article_ids()
+    rows = store.con.execute(
+        f'SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM "{done_table}") ORDER BY added_at, id'
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _analyse_pending(store: Store, summary: AddSummary) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
+        from newsweave.analyse.nlp import resolve_model
         from newsweave.store.analysis import save_analysis
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
     # n_process=0: one worker per CPU once a batch is large enough to repay the fork (64 articles).
-    analyses = analyse_articles(articles, AnalyseOptions(n_process=0))
-    save_analysis(store, analyses)
-    return len(analyses)
+    options = AnalyseOptions(n_process=0)
+    ids = _pending(store, "analysis_runs")
+    done = 0
+    for k in range(0, len(ids), ANALYSE_BATCH):  # memory stays bounded; each batch is saved as it ends
+        analyses = analyse_articles(store.get_articles(ids[k : k + ANALYSE_BATCH]), options)
+        done += save_analysis(store, analyses, model=resolve_model(options))
+    return done
 
 
-def _cluster_new(store: Store, articles: list[Article], summary: AddSummary) -> dict[str, str]:
+def _cluster_pending(store: Store, summary: AddSummary) -> dict[str, str]:
     try:
-        from newsweave.store.stories import assign_stories
+        from newsweave.store.stories import assign_stories, ensure_stories_schema
     except ImportError as e:
         summary.warnings.append(f"story assignment skipped: {e}")
         return {}
-    return dict(assign_stories(store, articles))
+    ensure_stories_schema(store)
+    ids = _pending(store, "story_articles")
+    return dict(assign_stories(store, store.get_articles(ids))) if ids else {}
