@@ -8,9 +8,10 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,6 +30,15 @@ log = logging.getLogger(__name__)
 AUTO_MIN_ARTICLES = 64
 CHUNKS_PER_WORKER = 8  # small chunks: a worker slowed by other load holds up the end less
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during an analysis
+# A longer "sentence" is no sentence (a text without punctuation, a table, hostile input): it is not parsed,
+# since the attribution rules walk token ranges per reporting word (quadratic in the sentence's length).
+# News sentences run to ~25 tokens: 3 of the 11,533 galaxy-wikinews sentences exceed 150, none 250.
+MAX_PARSE_TOKENS = 250
+# The analysis reads at most this much of an article (spaCy's own default limit; ~150,000 words, a few
+# hundred times a long news article): its time grows linearly, up to ~2 s per 100,000 characters of
+# hostile text (benchmarks/bench_hostile.py), and a batch should not wait minutes on one input. The whole
+# text stays in the store.
+MAX_ANALYSED_CHARS = 1_000_000
 _WORD = re.compile(r"[A-Za-z]+")
 _CLOSING = set("\"”»’›'")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
@@ -79,11 +89,29 @@ def _closed_within(
     return out
 
 
-def _paragraph_of(article: Article, start: int) -> int:
-    for i, (a, b) in enumerate(article.paragraphs):
-        if a <= start < b:
-            return i
-    return 0
+def _capped(article: Article) -> Article:
+    """The article with its text cut to ``MAX_ANALYSED_CHARS`` (spans stay valid in the whole text)."""
+    if len(article.text) <= MAX_ANALYSED_CHARS:
+        return article
+    log.warning(
+        "article %s has %d characters: only the first %d are analysed",
+        article.id,
+        len(article.text),
+        MAX_ANALYSED_CHARS,
+    )
+    return replace(article, text=article.text[:MAX_ANALYSED_CHARS])
+
+
+def _paragraph_index(article: Article) -> Callable[[int], int]:
+    """offset -> index of the article paragraph holding it (0 if none), by bisection."""
+    paragraphs = article.paragraphs
+    starts = [a for a, _ in paragraphs]
+
+    def paragraph_of(start: int) -> int:
+        i = bisect.bisect_right(starts, start) - 1
+        return i if i >= 0 and start < paragraphs[i][1] else 0
+
+    return paragraph_of
 
 
 def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseOptions) -> list[Analysis]:
@@ -106,7 +134,11 @@ def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseO
             if b is None:
                 continue
             bounds.append(b)
-            if options.needs_parse and _needs_parse(text, b[0], b[1], options.parse, quoted):
+            if (
+                options.needs_parse
+                and len(sent) <= MAX_PARSE_TOKENS
+                and _needs_parse(text, b[0], b[1], options.parse, quoted)
+            ):
                 to_parse.append(sent)
                 to_parse_quoted.append(_closed_within(text, quoted, b))
                 owners.append(k)
@@ -126,14 +158,16 @@ def _analyse_chunk(nlp: Language, articles: Sequence[Article], options: AnalyseO
                 type(e).__name__,
                 e,
             )
-            sentences = tuple(Sentence(Span(article.id, a, b), _paragraph_of(article, a)) for a, b in bounds)
+            paragraph_of = _paragraph_index(article)
+            sentences = tuple(Sentence(Span(article.id, a, b), paragraph_of(a)) for a, b in bounds)
             out.append(Analysis(article_id=article.id, sentences=sentences))
     return out
 
 
 def _analyse_one(article: Article, doc: Doc, bounds, parsed, options: AnalyseOptions) -> Analysis:
     aid = article.id
-    sentences = tuple(Sentence(Span(aid, a, b), _paragraph_of(article, a)) for a, b in bounds)
+    paragraph_of = _paragraph_index(article)
+    sentences = tuple(Sentence(Span(aid, a, b), paragraph_of(a)) for a, b in bounds)
     mentions: list[EntityMention] = []
     entities: list[Entity] = []
     persons: PersonIndex | None = None
@@ -206,7 +240,7 @@ def analyse_articles(articles: Sequence[Article], options: AnalyseOptions | None
     keeps its sentences only; the batch goes on.
     """
     options = options or AnalyseOptions()
-    articles = list(articles)
+    articles = [_capped(a) for a in articles]
     if not articles:
         return []
     nlp = load_nlp(options)  # before any fork: workers share the loaded model

@@ -8,6 +8,7 @@ paragraphs leaves each paragraph open and reopens the next one: such a quote is 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -126,11 +127,13 @@ def find_segments(text: str) -> list[Segment]:
     carry = False  # the previous paragraph ended inside a quote
     for lo, hi in _paragraphs(text):
         pairs = _pair(_double_marks(text, lo, hi))
-        covered = [(a, b if b is not None else hi) for a, b in pairs]
+        covered = [(a, b if b is not None else hi) for a, b in pairs]  # in order, disjoint
+        covered_starts = [a for a, _ in covered]
         for a, b in _pair(_single_marks(text, lo, hi)):
             if b is None or b - a > 600:
                 continue
-            if any(x <= a < y for x, y in covered):
+            i = bisect.bisect_right(covered_starts, a) - 1
+            if i >= 0 and a < covered[i][1]:
                 continue  # nested inside a double quote
             pairs.append((a, b))
         pairs.sort()

@@ -326,19 +326,18 @@ def _word_count(text: str) -> int:
 
 def _nearest_cue(
     quotes: list[RawQuote],
-    starts: list[int],
+    by_cue_sentence: dict[int, list[int]],
     start: int,
     end: int,
     sentences: set[int],
     free_only: bool,
 ) -> RawQuote | None:
     cands = []
-    for q in quotes:
+    for k in sorted(k for s in sentences for k in by_cue_sentence.get(s, ())):
+        q = quotes[k]
         if q.cue_span is None or q.segments or (not q.strong and q.parts):
             continue
         if free_only and q.parts:
-            continue
-        if _sentence_index(starts, q.cue_span[0]) not in sentences:
             continue
         dist = q.cue_span[0] - end if q.cue_span[0] >= end else start - q.cue_span[1]
         cands.append((abs(dist) + (1000 if q.parts else 0) + (0 if q.strong else 500), q))
@@ -348,10 +347,11 @@ def _nearest_cue(
 _BETWEEN_PARTS = re.compile(r"[\s,;:—–-]*")
 
 
-def _split_partner(text: str, quotes: list[RawQuote], start: int) -> RawQuote | None:
+def _split_partner(text: str, quotes: list[RawQuote], candidates: list[int], start: int) -> RawQuote | None:
     """The attribution whose cue and source end right before ``start`` (only commas, dashes, spaces
     between) and which already holds a quoted part: the quote goes on after its attribution."""
-    for q in quotes:
+    for k in candidates:
+        q = quotes[k]
         if not q.segments or q.cue_span is None:
             continue
         tail = max(e for _, e in (q.cue_span, q.speaker_span or q.cue_span))
@@ -367,7 +367,12 @@ def _split_partner(text: str, quotes: list[RawQuote], start: int) -> RawQuote | 
 def attach_segments(
     text: str, quotes: list[RawQuote], segments: list[Segment], bounds: list[tuple[int, int]]
 ) -> list[RawQuote]:
-    """Merge quoted segments into attributions (see the module docstring)."""
+    """Merge quoted segments into attributions (see the module docstring).
+
+    The attributions are indexed by the sentences their content and cue lie in, so that each quote looks
+    only at those of its own and the neighbouring sentences (linear in the article, however many quotes
+    it holds). Segments are disjoint and taken in order, so the parts a segment adds never overlap a later
+    one, and the quotes made here from segments alone have no cue: the indices built first stay right."""
     groups: dict[int, list[Segment]] = {}
     for s in segments:
         groups.setdefault(s.group, []).append(s)
@@ -375,35 +380,48 @@ def attach_segments(
     if not bounds:
         return quotes
     starts = [a for a, _ in bounds]
+    by_content: dict[int, list[int]] = {}  # sentence -> attributions with content there
+    by_cue: dict[int, list[int]] = {}  # sentence -> attributions with their cue there
+    by_tail: dict[int, list[int]] = {}  # sentence -> attributions whose cue or source ends there
+    for k, q in enumerate(quotes):
+        for a, b in q.parts:
+            for i in range(_sentence_index(starts, a), _sentence_index(starts, max(a, b - 1)) + 1):
+                by_content.setdefault(i, []).append(k)
+        if q.cue_span is not None:
+            by_cue.setdefault(_sentence_index(starts, q.cue_span[0]), []).append(k)
+            tail = max(e for _, e in (q.cue_span, q.speaker_span or q.cue_span))
+            by_tail.setdefault(_sentence_index(starts, max(0, tail - 1)), []).append(k)
     last_direct: RawQuote | None = None
     last_sent = -10
     for group in ordered:
         first, last = group[0], group[-1]
         target: RawQuote | None = None
+        s_start = _sentence_index(starts, first.start)
+        s_end = _sentence_index(starts, last.end - 1)
         # a. an attribution whose content overlaps the quote
         best = 0
-        for q in quotes:
+        for k in sorted({k for i in range(s_start, s_end + 1) for k in by_content.get(i, ())}):
+            q = quotes[k]
             ov = sum(_overlap(p, (s.start, s.end)) for p in q.parts for s in group)
             if ov > best:
                 best, target = ov, q
         # b. the second half of a quote split around its attribution ("A," he said, "B.")
         if target is None:
-            target = _split_partner(text, quotes, first.start)
+            near = sorted({k for i in range(max(0, s_start - 2), s_start + 1) for k in by_tail.get(i, ())})
+            target = _split_partner(text, quotes, near, first.start)
         # c. a cue in the sentence where the quote starts or ends
-        s_start = _sentence_index(starts, first.start)
-        s_end = _sentence_index(starts, last.end - 1)
         if target is None:
-            target = _nearest_cue(quotes, starts, first.start, last.end, {s_start, s_end}, free_only=False)
+            target = _nearest_cue(quotes, by_cue, first.start, last.end, {s_start, s_end}, free_only=False)
         # d. a free cue in the sentence before, when it ends with a colon ("He added:")
         if target is None and s_start > 0 and text[bounds[s_start - 1][1] - 1] == ":":
-            target = _nearest_cue(quotes, starts, first.start, last.end, {s_start - 1}, free_only=True)
+            target = _nearest_cue(quotes, by_cue, first.start, last.end, {s_start - 1}, free_only=True)
         # e. continuation of the previous attributed quote ("A," she said. "B.")
         if target is None and last_direct is not None and bounds and bounds[s_start][0] == first.start:
             if s_start - last_sent <= 1:
                 target = last_direct
         # f. a free cue (no content of its own) in the sentence right after ("..." Klitschko said.)
         if target is None and s_end + 1 < len(bounds) and bounds[s_end + 1][0] >= last.end:
-            target = _nearest_cue(quotes, starts, first.start, last.end, {s_end + 1}, free_only=True)
+            target = _nearest_cue(quotes, by_cue, first.start, last.end, {s_end + 1}, free_only=True)
         if target is None:
             inner = " ".join(s.inner(text) for s in group)
             if _word_count(inner) < 6:

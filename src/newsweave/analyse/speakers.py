@@ -50,6 +50,23 @@ def _mention_in(mentions: Sequence[EntityMention], span: tuple[int, int]) -> Ent
     return min(inside, key=lambda m: (_LABEL_PREF.get(m.label, 9), -m.span.start))
 
 
+class _Mentions:
+    """:func:`_mention_in` by bisection over the mentions sorted by start (same answer, ties included)."""
+
+    def __init__(self, mentions: Sequence[EntityMention]) -> None:
+        order = sorted(range(len(mentions)), key=lambda k: mentions[k].span.start)
+        self.mentions = mentions
+        self.order = order
+        self.starts = [mentions[k].span.start for k in order]
+        self.longest = max((m.span.end - m.span.start for m in mentions), default=0)
+
+    def overlapping(self, span: tuple[int, int]) -> EntityMention | None:
+        hi = bisect.bisect_left(self.starts, span[1])  # mentions starting before the span ends
+        lo = bisect.bisect_left(self.starts, span[0] - self.longest)  # earlier ones end before it starts
+        ks = sorted(self.order[i] for i in range(lo, hi))
+        return _mention_in([self.mentions[k] for k in ks], span)
+
+
 class _Linker:
     def __init__(
         self,
@@ -58,7 +75,7 @@ class _Linker:
         quoted: list[tuple[int, int]],
         bounds: list[tuple[int, int]],
     ) -> None:
-        self.mentions = mentions
+        self.mentions = _Mentions(mentions)
         self.persons = persons
         self.quoted = _Covered(quoted)
         self.starts = [a for a, _ in bounds]
@@ -68,7 +85,7 @@ class _Linker:
 
     def add_subjects(self, spans: list[tuple[int, int]]) -> None:
         for span in spans:
-            m = _mention_in(self.mentions, span)
+            m = self.mentions.overlapping(span)
             if m is not None and m.label == "PERSON" and span[0] not in self.quoted:
                 self.subjects.append((span[0], m.canonical))
         self.subjects.sort()
@@ -108,7 +125,7 @@ class _Linker:
     def _person_at(self, span: tuple[int, int] | None) -> str | None:
         if span is None:
             return None
-        m = _mention_in(self.mentions, span)
+        m = self.mentions.overlapping(span)
         return m.canonical if m is not None and m.label == "PERSON" else None
 
     def resolve(self, q: RawQuote) -> str | None:
@@ -117,14 +134,14 @@ class _Linker:
         head = (q.speaker_head or "").lower()
         pos = q.speaker_span[0]
         if q.antecedent is not None:
-            m = _mention_in(self.mentions, q.antecedent)
+            m = self.mentions.overlapping(q.antecedent)
             if m is not None:
                 return m.canonical
             # "As a president who once promised ..., Trump wants": the main clause's subject
             return self._person_at(q.root_subject) or self._pronoun(pos) or q.speaker_text
         if head in PERSON_PRONOUNS:
             return self._pronoun(pos) or q.speaker_text
-        m = _mention_in(self.mentions, q.speaker_head_span or q.speaker_span)
+        m = self.mentions.overlapping(q.speaker_head_span or q.speaker_span)
         if m is not None:
             return m.canonical
         appos = self._person_at(q.appos)
@@ -132,7 +149,7 @@ class _Linker:
             return appos
         if head in ROLE_NOUNS:
             return self._recent_person(pos, title=head) or q.speaker_text
-        m = _mention_in(self.mentions, q.speaker_span)
+        m = self.mentions.overlapping(q.speaker_span)
         if m is not None and m.label == "PERSON":
             return m.canonical
         return q.speaker_text
