@@ -216,3 +216,17 @@ def test_galaxy_rewrites_stay_inside_events() -> None:
     assert sorted(d.kind for d in dups) == ["exact", "near"]
     assert len(links) >= 5
     assert all(gold[r.original] == gold[r.derived] for r in links)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.lists(st.sets(st.sampled_from("abcdefghijkl"), max_size=9), max_size=12),
+    b=st.lists(st.sets(st.sampled_from("abcdefghijkl"), max_size=9), max_size=12),
+    t=st.sampled_from([0.3, 0.5, 0.6, 0.75, 0.9, 1.0]),
+)
+def test_indexed_alignment_gives_what_comparing_every_pair_gives(a, b, t) -> None:
+    from newsweave.dedup.rewrite import _align_all, _Sentences, align
+
+    sa = _Sentences([(0, 1)] * len(a), [set(x) for x in a], 1)
+    sb = _Sentences([(0, 1)] * len(b), [set(x) for x in b], 1)
+    assert align(sa, sb, t) == _align_all(sa, sb, t)

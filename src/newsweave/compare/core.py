@@ -153,8 +153,12 @@ def _quotes(
         frags.extend(found)
     frags = sentence_units(frags)
     out = []
+    full_names: dict[tuple[str | None, tuple[int, ...]], str | None] = {}  # each search reads whole texts
     for n, (status, g, pair) in enumerate(group_quotes(frags)):
-        speaker = _full_name(_speaker_of(g), [arts[i].text for i in sorted({f.index for f in g})])
+        key = (_speaker_of(g), tuple(sorted({f.index for f in g})))
+        if key not in full_names:
+            full_names[key] = _full_name(key[0], [arts[i].text for i in key[1]])
+        speaker = full_names[key]
         ev = tuple(Evidence(arts[f.index].id, sources[f.index], f.start, f.end, f.text) for f in g)
         rend: dict[int, list[str]] = {}
         for f in g:

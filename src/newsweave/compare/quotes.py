@@ -101,6 +101,7 @@ def find_quotes(text: str, index: int = 0) -> list[Fragment]:
         if len(m.group(1).split()) >= 2:
             spans.append((m.start(1), m.end(1)))
     out: list[Fragment] = []
+    last_start, max_end = -1, -1  # over the fragments kept so far
     for a, b in sorted(set(spans)):
         while a < b and (text[a].isspace() or text[a] in "\u2018'"):
             a += 1
@@ -108,10 +109,14 @@ def find_quotes(text: str, index: int = 0) -> list[Fragment]:
             b -= 1
         if b - a < 2 or not quote_words(text[a:b]):
             continue
-        if any(a >= f.start and b <= f.end for f in out):
+        if last_start <= a:  # in start order (the usual case): inside a kept one iff before the furthest end
+            if b <= max_end:
+                continue
+        elif any(a >= f.start and b <= f.end for f in out):
             continue
         who, explicit = find_speaker(text, a, b)
         out.append(Fragment(index, a, b, text[a:b], who, explicit))
+        last_start, max_end = max(last_start, a), max(max_end, b)
     return out
 
 
