@@ -17,7 +17,7 @@ The analysis runs in two passes so that the expensive pipes are spent where they
 The networks multiply through numpy's BLAS on one thread (:func:`_use_numpy_gemm`). Measured with
 ``benchmarks/bench_analyse.py --compare-baseline`` on the 369 galaxy-wikinews articles (~4,000
 characters) on the 2-core build machine (a VM whose figures move by +-10% between runs): ingest plus the
-whole analysis 23.5 articles/s in one process and 44-45/s with two, against 13.2/s for the configuration
+whole analysis 22.6-25.2 articles/s in one process and 41-46/s with two, against ~13/s for the configuration
 before the speed work timed in the same run (NER windows of 4 on every occurrence with all 18 labels,
 every sentence with a quotation mark parsed whole, BLIS). Where the time goes now (one process, py-spy):
 the parser ~34% (on ~53% of the tokens), NER ~30% (on ~24%; half of it spaCy's per-action validity
