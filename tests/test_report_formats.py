@@ -71,8 +71,11 @@ def test_cli_compare_odd_inputs(tmp_path):
     )
     res = runner.invoke(app, ["compare", *(str(p) for p in sorted(tmp_path.iterdir())), "--json", "--no-embed",
                               "--no-analyse"])  # fmt: skip
-    assert res.exit_code == 0, res.output
-    assert json.loads(res.output.strip().splitlines()[-1])["sources"]
+    assert res.exit_code == 0, res.output  # the report is written, and the rejected inputs are said in it
+    report = json.loads(res.output.strip().splitlines()[-1])
+    assert len(report["sources"]) == 1
+    warnings = " ".join(report["warnings"])
+    assert "bin.txt" in warnings and "binary" in warnings and "empty.txt" in warnings and "empty" in warnings
 
 
 def test_report_unknown_story(tmp_path):
