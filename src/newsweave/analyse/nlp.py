@@ -232,7 +232,6 @@ class ParsedSentence:
 
     doc: Doc
     offset: int  # character offset of doc[0] in the article text
-    token_offset: int  # index of the sentence's first token in the article doc
     elided: tuple[Elided, ...] = ()
 
     def start_of(self, tok: Token) -> int:
@@ -347,8 +346,7 @@ def parse_sentences(
             if name in PARSE_PIPES:
                 docs = list(proc.pipe(docs, batch_size=batch_size))  # type: ignore[attr-defined]
     return [
-        ParsedSentence(d, s.start_char, s.start, elided)
-        for d, s, (_, elided) in zip(docs, sents, copies, strict=True)
+        ParsedSentence(d, s.start_char, elided) for d, s, (_, elided) in zip(docs, sents, copies, strict=True)
     ]
 
 
