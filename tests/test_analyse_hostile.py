@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsweave.analyse import AnalyseOptions, analyse_articles
 from newsweave.analyse import pipeline as pipeline_module
-from newsweave.analyse.entities import _extra_mentions
+from newsweave.analyse.entities import _extra_mentions, searched_forms
 from newsweave.analyse.speakers import _Covered, _mention_in, _Mentions
 from newsweave.model import Article, EntityMention, Span
 
@@ -75,13 +75,8 @@ def test_mentions_by_bisection_give_what_a_scan_gives(raw, spans) -> None:
 
 
 def _reference_extra(text: str, forms: dict[str, str], taken: list[tuple[int, int]]) -> list:
-    """The former implementation: one str.find pass per form."""
-    wanted: dict[str, str] = {}
-    for form, key in forms.items():
-        if len(form) < 3 or not form[:1].isupper():
-            continue
-        for variant in {form, form.upper()}:
-            wanted.setdefault(variant, key)
+    """The former search: one str.find pass per form."""
+    wanted = searched_forms(forms)
     found = []
     n = len(text)
     for form in wanted:

@@ -130,17 +130,24 @@ def _surname_map(mentions: list[_Mention]) -> dict[str, str]:
     return out
 
 
-def _extra_mentions(
-    text: str, forms: dict[str, str], taken: list[tuple[int, int]]
-) -> list[tuple[int, int, str]]:
-    """Further occurrences of known name forms (also in capitals, inside compounds and before possessives)
-    that are not mentions yet: (start, end, group key). ``forms`` maps a surface form to its group."""
+def searched_forms(forms: dict[str, str]) -> dict[str, str]:
+    """The forms searched for further mentions (three letters or more, capitalised; also in capitals),
+    each with its group."""
     wanted: dict[str, str] = {}
     for form, key in forms.items():
         if len(form) < 3 or not form[:1].isupper():
             continue
         for variant in {form, form.upper()}:
             wanted.setdefault(variant, key)
+    return wanted
+
+
+def _extra_mentions(
+    text: str, forms: dict[str, str], taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Further occurrences of known name forms (also in capitals, inside compounds and before possessives)
+    that are not mentions yet: (start, end, group key). ``forms`` maps a surface form to its group."""
+    wanted = searched_forms(forms)
     if not wanted:
         return []
     occupied = bytearray(len(text))
