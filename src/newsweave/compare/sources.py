@@ -1,4 +1,8 @@
-"""Who published what, and which reports are independent (copies and rewrites grouped)."""
+"""Who published what, and which reports are independent.
+
+Independent sources are outlets, not articles: articles of one organisation (one outlet in the registry of
+:mod:`newsweave.outlets`, subdomains and domain aliases folded) are one source, and so are copies and
+rewrites of one report (the dedup stage's exact, near-duplicate and rewrite links), across outlets."""
 
 from __future__ import annotations
 
@@ -8,11 +12,17 @@ from collections.abc import Sequence
 
 from newsweave.compare.result import SourceInfo
 from newsweave.model import Article
+from newsweave.outlets import registry
+from newsweave.unionfind import DisjointSets
 
 log = logging.getLogger(__name__)
 
 
 def source_name(a: Article) -> str:
+    """The outlet's registered name when the registry knows it, else the article's own source."""
+    known = registry().outlet_name(a.source, a.url)
+    if known:
+        return known
     if a.source:
         return a.source
     if a.origin and a.origin.path:
@@ -20,11 +30,17 @@ def source_name(a: Article) -> str:
     return a.id[:8]
 
 
+def outlet_of(a: Article) -> str:
+    """One key per organisation (see :meth:`newsweave.outlets.OutletRegistry.outlet_key`); an article with
+    neither URL nor source is its own outlet."""
+    return registry().outlet_key(a.source, a.url) or f"article:{a.id}"
+
+
 def independent_groups(articles: Sequence[Article]) -> tuple[dict[str, int], dict[str, str]]:
     """article id -> independent group number (0-based, in input order), and derived -> original ids.
 
-    Uses the dedup stage (exact, near duplicates and rewrites); each article is its own group when that
-    stage fails."""
+    Articles of one outlet are one group; so are copies and rewrites (the dedup stage's links; without
+    them when that stage fails)."""
     rewrite_of: dict[str, str] = {}
     try:
         from newsweave.dedup import find_duplicates, find_rewrites
@@ -40,13 +56,18 @@ def independent_groups(articles: Sequence[Article]) -> tuple[dict[str, int], dic
     except Exception as e:  # a failing optional stage must not stop the comparison
         log.warning("independence grouping unavailable (%s): every article counted as independent", e)
         groups = [[a.id] for a in articles]
-    out: dict[str, int] = {}
-    for n, g in enumerate(groups):
-        for aid in g:
-            out.setdefault(aid, n)
+    sets = DisjointSets(a.id for a in articles)
+    for g in groups:
+        for aid in g[1:]:
+            if aid in sets and g[0] in sets:
+                sets.union(g[0], aid)
+    first_of_outlet: dict[str, str] = {}
     for a in articles:
-        if a.id not in out:
-            out[a.id] = max(out.values(), default=-1) + 1
+        sets.union(first_of_outlet.setdefault(outlet_of(a), a.id), a.id)
+    out: dict[str, int] = {}
+    for n, g in enumerate(sets.groups(a.id for a in articles)):
+        for aid in g:
+            out[aid] = n
     return out, rewrite_of
 
 
