@@ -115,6 +115,41 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
         _emit(comparison, as_json, md, html, _texts(comparison, articles))
 
+    @eval_app.command("cross")
+    def eval_cross_cmd(
+        data: Path = typer.Option(..., "--data", help="The cross-source gold folder (stories.json)."),
+        scorer: Path | None = typer.Option(
+            None, "--scorer", help="score_cross.py (default: ../../tools/score_cross.py from --data)."
+        ),
+        half: list[str] = typer.Option(
+            ["fit", "report"], "--half", help="fit, report or all (repeatable; the split: docs/quality.md)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        embed: bool | None = typer.Option(None, "--embed/--no-embed", help="Sentence embeddings."),
+    ) -> None:
+        """The comparison's verdicts against the cross-source gold, on the fixed fit and report halves."""
+        from newsweave.cli.common import console, print_json
+        from newsweave.eval.cross import FIGURES, evaluate_cross
+
+        if not (data / "stories.json").is_file():
+            raise UsageError(f"no stories.json in {data}")
+        bad = [h for h in half if h not in ("fit", "report", "all")]
+        if bad:
+            raise UsageError(f"--half must be fit, report or all, not {', '.join(bad)}")
+        scorer_path = scorer or data.parent.parent / "tools" / "score_cross.py"
+        if not scorer_path.is_file():
+            raise UsageError(f"no scorer at {scorer_path} (give --scorer)")
+        res = evaluate_cross(data, scorer_path, half, embed)
+        if as_json:
+            print_json(
+                {h: {k: v for k, v in res[h].items() if k != "rows"} for h in half}
+                | {"stories": res["stories"]}
+            )
+            return
+        for h in half:
+            figs = "  ".join(f"{k} {res[h][k]:.3f}" for k in FIGURES)
+            console.print(f"{h:<7} ({len(res['stories'][h])} stories)  {figs}", soft_wrap=True)
+
     @eval_app.command("align")
     def eval_align_cmd(
         data: Path = typer.Option(..., "--data", help="Folder with pairs.jsonl in the MRPC format."),

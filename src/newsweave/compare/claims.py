@@ -1,11 +1,14 @@
-"""Claims: sentences aligned across sources.
+"""Claims: what the sources state in common, and what only one of them states.
 
-Every pair of articles is compared sentence by sentence with the model of :mod:`newsweave.compare.align`
-(one matrix product per pair). Links are one to one per pair of articles (most probable first) and are
-merged into claims, at most one sentence per article. A claim is ``shared`` when its sentences are
-linked with ``p >= SHARED_P`` (they say the same), ``partial`` when only with ``PARTIAL_P <= p < SHARED_P``
-(they overlap: part of the content, or the same facts with a different slant), ``single`` when only one
-source has it.
+Sentences of different articles are linked when they state a fact in common (:mod:`newsweave.compare.facts`,
+many to many: one sentence may share one fact with one sentence of another article and a second fact with
+another). A claim gathers one sentence and the sentences it is linked to, so a row of the report reads
+"this sentence, and where the other outlets state the same". A sentence with no link and no near-link is
+``single`` ("only in one source"), and so is a claim whose articles are all one independent source (one
+outlet's several articles, a wire story and its copies); a sentence with only a weak link is left
+undecided rather than guessed.
+Contradictions are not claims: they are the number conflicts (:mod:`newsweave.compare.numbers`), flagged on
+the claims whose sentences carry them (``contradicts``).
 """
 
 from __future__ import annotations
@@ -14,10 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsweave.compare import align
+from newsweave.compare import align, facts
 from newsweave.compare.result import Claim, Evidence
 from newsweave.text import words
-from newsweave.unionfind import DisjointSets
 
 
 @dataclass(frozen=True)
@@ -35,136 +37,79 @@ def build_claims(
     groups: list[int],
     embedder=None,
     shared_p: float | None = None,
-    partial_p: float | None = None,
+    partial_p: float | None = None,  # kept for callers' options: the link threshold is the model's
+    model: facts.LinkModel | None = None,
+    vectors: facts.SentenceVectors | None = None,
 ) -> list[Claim]:
+    """Claims from fact links (:mod:`newsweave.compare.facts`): one claim per sentence that has links, made of
+    that sentence and the sentences it links to in the other articles (at most ``TOP_K`` each), identical
+    member sets once. ``shared`` when every member says the same as the first (the paraphrase model of
+    :mod:`newsweave.compare.align`, ``p >= shared_p``), else ``partial`` (they state a fact in common and
+    differ in the rest). ``single`` only for a sentence whose every link probability stays under
+    ``single_p``; sentences in between are left out of the claims (see :func:`undecided`)."""
     shared_p = align.SHARED_P if shared_p is None else shared_p
-    partial_p = align.PARTIAL_P if partial_p is None else partial_p
     if not sents:
         return []
-    feats = align.featurise([s.text for s in sents], None)
-    by_art: dict[int, list[int]] = {}
-    for i, s in enumerate(sents):
-        by_art.setdefault(s.index, []).append(i)
-    arts = sorted(by_art)
-    if embedder is not None:
-        _add_embeddings(feats, sents, by_art, arts, embedder, partial_p)
-    edges: list[tuple[float, int, int]] = []
-    for x in range(len(arts)):
-        rows = by_art[arts[x]]
-        fa = align.subset(feats, rows)
-        for y in range(x + 1, len(arts)):
-            cols = by_art[arts[y]]
-            fb = align.subset(feats, cols)
-            f = align.features(fa, fb)
-            p = align.probability(f)
-            cand = np.argwhere(((p >= partial_p) & align.related(f)) | _contained(fa, fb))
-            order = sorted(((float(p[i, j]), int(i), int(j)) for i, j in cand), reverse=True)
-            used_r: set[int] = set()
-            used_c: set[int] = set()
-            for pv, i, j in order:
-                if i in used_r or j in used_c:
-                    continue
-                used_r.add(i)
-                used_c.add(j)
-                edges.append((pv, rows[i], cols[j]))
-    edges.sort(reverse=True)
-    sets = DisjointSets(range(len(sents)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(sents))}
-    best: dict[int, float] = {i: 0.0 for i in range(len(sents))}
-    weakest: dict[int, float] = {i: 1.0 for i in range(len(sents))}
-
-    for pv, i, j in edges:
-        ri, rj = sets.find(i), sets.find(j)
-        if ri == rj:
-            continue
-        if {sents[k].index for k in members[ri]} & {sents[k].index for k in members[rj]}:
-            continue
-        sets.union(ri, rj)
-        members[ri].extend(members.pop(rj))
-        best[ri] = max(best[ri], best.pop(rj), pv)
-        weakest[ri] = min(weakest[ri], weakest.pop(rj), pv)
-    claims: list[Claim] = []
-    for root, ms in members.items():
-        ms.sort(key=lambda k: (sents[k].index, sents[k].start))
-        idxs = sorted({sents[k].index for k in ms})
-        if len(idxs) < 2:
-            status = "single"
-        elif best[root] >= shared_p:
-            status = "shared"
+    sv = vectors or facts.sentence_vectors([s.text for s in sents], embedder)
+    links = facts.fact_links([s.index for s in sents], sv, model)
+    nbrs: dict[int, list[int]] = {}
+    for i, j in links.pairs:
+        nbrs.setdefault(i, []).append(j)
+        nbrs.setdefault(j, []).append(i)
+    para = _paraphrase(sv, links.pairs)
+    claims: list[tuple[tuple[int, int], Claim]] = []
+    seen: set[frozenset[int]] = set()
+    for i in range(len(sents)):
+        if i in nbrs:
+            members = frozenset([i, *nbrs[i]])
+            if members in seen:
+                continue
+            seen.add(members)
+            ms = sorted(members, key=lambda k: (sents[k].index, sents[k].start))
+            same = all(para.get((min(i, j), max(i, j)), 0.0) >= shared_p for j in nbrs[i])
+            weakest = min(links.pairs[(min(i, j), max(i, j))] for j in nbrs[i])
+            status = "shared" if same else "partial"
+        elif links.best[i] < links.single_p:
+            ms, weakest, status = [i], 1.0, "single"
         else:
-            status = "partial"
+            continue
+        idxs = sorted({sents[k].index for k in ms})
+        if len({groups[a] for a in idxs}) == 1:
+            status = "single"  # stated by several articles of one outlet, or a copy and its original
         ev = tuple(
-            Evidence(
-                article_ids[sents[k].index],
-                sources[sents[k].index],
-                sents[k].start,
-                sents[k].end,
-                sents[k].text,
-            )
+            Evidence(article_ids[sents[k].index], sources[sents[k].index], sents[k].start, sents[k].end,
+                     sents[k].text)
             for k in ms
-        )
-        claims.append(
-            Claim(
-                id="",
-                status=status,
-                text=sents[ms[0]].text,
-                evidence=ev,
-                score=round(float(weakest[root] if len(idxs) > 1 else 1.0), 3),
-                sources=tuple(sources[i] for i in idxs),
-                independent_sources=len({groups[i] for i in idxs}),
-            )
-        )
+        )  # fmt: skip
+        claim = Claim("", status, sents[i].text, ev, round(float(weakest), 3),
+                      tuple(sources[a] for a in idxs), len({groups[a] for a in idxs}))  # fmt: skip
+        claims.append(((sents[i].index, sents[i].start), claim))
     rank = {"shared": 0, "partial": 1, "single": 2}
-    first = {
-        c: (sents[min(m)].index, sents[min(m)].start)
-        for c, m in zip(range(len(claims)), members.values(), strict=False)
-    }
-    ranked = sorted(
-        range(len(claims)), key=lambda c: (rank[claims[c].status], -len(claims[c].sources), first[c])
-    )
-    return [_with_id(claims[c], n) for n, c in enumerate(ranked)]
+    claims.sort(key=lambda c: (rank[c[1].status], -c[1].independent_sources, c[0]))
+    return [_with_id(c, n) for n, (_, c) in enumerate(claims)]
 
 
-def _contained(fa: align.SentenceSet, fb: align.SentenceSet) -> np.ndarray:
-    """Pairs where the shorter sentence's content words are mostly in the longer one (a claim restated
-    inside a longer sentence: "One of the scenarios is to give up territory." and the same words followed
-    by "Klitschko told the BBC on Thursday ..."): at least CONTAINED_WORDS shared content stems, covering
-    CONTAINED_SHARE of the shorter sentence. Such pairs are at least partial."""
-    inter = np.asarray((fa.content @ fb.content.T).todense())
-    na = np.asarray(fa.content.sum(axis=1)).ravel()
-    nb = np.asarray(fb.content.sum(axis=1)).ravel()
-    shorter = np.maximum(np.minimum.outer(na, nb), 1)
-    return (inter >= CONTAINED_WORDS) & (inter / shorter >= CONTAINED_SHARE)
+def undecided(sents: list[Sent], claims: list[Claim]) -> list[Sent]:
+    """Sentences in no claim: linked to another article too weakly to say it states the same fact, too
+    strongly to say no other article does."""
+    covered = {(e.article_id, e.start) for c in claims for e in c.evidence}
+    return [s for s in sents if (s.index, s.start) not in covered]
 
 
-CONTAINED_WORDS = 3
-CONTAINED_SHARE = 0.75
-
-
-def _add_embeddings(feats, sents, by_art, arts, embedder, partial_p: float) -> None:
-    """Embed only the sentences of pairs that pass the lexical gate and could reach ``partial_p`` at an
-    embedding cosine of 1 (the embedding weights are positive, so this is exact); the others get a zero
-    vector, which changes no decision. On a 10-article story this embeds about 30 of 350 sentences."""
-    need = np.zeros(len(sents), dtype=bool)
-    w = align.WEIGHTS_EMB
-    for x in range(len(arts)):
-        rows = by_art[arts[x]]
-        fa = align.subset(feats, rows)
-        for y in range(x + 1, len(arts)):
-            cols = by_art[arts[y]]
-            f = align.features(fa, align.subset(feats, cols))
-            gate = align.related(f)
-            f["emb"] = np.ones_like(f["lex"])
-            ok = gate & (align.probability(f, w) >= partial_p)
-            need[np.asarray(rows)[ok.any(axis=1)]] = True
-            need[np.asarray(cols)[ok.any(axis=0)]] = True
-    idx = np.flatnonzero(need)
-    vecs = np.asarray(embedder([sents[i].text for i in idx]), dtype=np.float32) if len(idx) else None
-    dim = vecs.shape[1] if vecs is not None else 384
-    emb = np.zeros((len(sents), dim), dtype=np.float32)
-    if vecs is not None:
-        emb[idx] = vecs
-    feats.emb = emb
+def _paraphrase(
+    sv: facts.SentenceVectors, pairs: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
+    """The paraphrase model's probability (same claim, not just a common fact) for each linked pair."""
+    if not pairs:
+        return {}
+    ii = [i for i, _ in pairs]
+    jj = [j for _, j in pairs]
+    a, b = align.subset(sv.feats, ii), align.subset(sv.feats, jj)
+    f = align.features(a, b, diagonal=True)
+    if sv.has_embeddings:
+        f["emb"] = np.sum(sv.emb[ii] * sv.emb[jj], axis=1)
+    p = align.probability(f)
+    return {k: float(v) for k, v in zip(pairs, p, strict=True)}
 
 
 def _with_id(c: Claim, n: int) -> Claim:

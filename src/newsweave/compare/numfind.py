@@ -36,6 +36,7 @@ from newsweave.analyse.numbers import (
     core_value,
     currency_code,
 )
+from newsweave.text import STOP_WORDS
 
 # scanning patterns built from the shared tables
 _UW = "|".join(sorted(UNITS, key=len, reverse=True))
@@ -168,10 +169,43 @@ def find_numbers(text: str, ref_year: int | None = None, ref_sure: bool = False)
     return out
 
 
+# Identifiers and labels are not quantities: "Flight 17", "Boeing 777", "Article 5", "Resolution 2254",
+# "BBC Radio 4", "bus No. 142", "route 9". A figure right after one of these nouns, or after any capitalised
+# word that is not a function word, a hedge, a month or a weekday, is a name's part, not an amount.
+_LABEL_NOUNS = (
+    "flight|article|section|resolution|route|channel|radio|no\\.|nos\\.|number|model|chapter|room|gate|"
+    "version|phase|stage|level|category|grade|class|type|bus|line|platform|terminal|amendment|rule|paragraph|"
+    "clause|title|bill|highway|interstate|exit|page|item|unit|block|ward|district|precinct|division|league|"
+    "season|episode|volume|issue|part|proposition|lot|pier|berth|runway|track|lane|road|street|avenue|"
+    "apollo|boeing|airbus|windows|formula|code|decree"
+)
+_LABEL_BEFORE = re.compile(rf"(?:\b(?:{_LABEL_NOUNS})\s*#?|#)\s?$", re.IGNORECASE)
+_CAP_BEFORE = re.compile(r"\b([A-Z][A-Za-z]*)\s$")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTH_DAY_BEFORE = re.compile(rf"\b{_MONTH_RE}\s$", re.IGNORECASE)
+
+
+def is_label(before: str) -> bool:
+    """Whether a figure after ``before`` is part of a name or label rather than an amount."""
+    if _LABEL_BEFORE.search(before):
+        return True
+    m = _CAP_BEFORE.search(before)
+    if not m:
+        return False
+    w = m.group(1).lower()
+    return not (
+        w in STOP_WORDS or w in HEDGES or w in _WEEKDAYS or w.rstrip(".") in MONTHS or len(w) == 1
+        or w in ("some", "nearly", "almost", "about", "around", "over", "under", "roughly", "just", "only", "all")
+    )  # fmt: skip
+
+
 def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     value, is_frac = core_value(core)
     if value is None:
         return None
+    before40 = text[max(0, s - 40) : s]
+    if core[:1].isdigit() and (is_label(before40) or _MONTH_DAY_BEFORE.search(before40)):
+        return None  # a label ("Flight 17") or a calendar day without its year ("July 1"): not compared
     low_core = core.lower()
     if low_core in ("one", "zero"):
         return None

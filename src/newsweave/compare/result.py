@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 SCHEMA_VERSION = "1.0"
 
-CLAIM_STATUSES = ("shared", "partial", "single")
+CLAIM_STATUSES = ("shared", "partial", "contradicts", "single")
 QUOTE_STATUSES = ("identical", "truncated", "reworded", "single")
 NUMBER_STATUSES = ("agree", "conflict", "single")
 

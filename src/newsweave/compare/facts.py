@@ -1,0 +1,208 @@
+"""Which sentences of two articles state a fact in common, and which sentences no other article states.
+
+A *fact link* joins two sentences of different articles that share at least one fact (an event, an action,
+a statement, a figure with what it counts), whatever else each says: "An Israeli court on Monday sentenced
+an Israeli Arab to 25 years ..." and "The man who bombed a bus ... was sentenced to 25 years in prison on
+Monday." share the sentence and the term, and each also states facts the other does not. A whole-sentence
+paraphrase score misses most such pairs (the claim links of the cross-source gold are mostly of this
+kind), so the link decision is a logistic model over features of the pair that see partial overlap:
+
+- ``emb``: cosine of the two sentences' embeddings (all-MiniLM-L6-v2); ``cmax``: the best cosine between
+  any clause (or the whole) of one and any clause (or the whole) of the other, clauses cut at commas,
+  semicolons, dashes and clause-opening conjunctions;
+- ``lex``: tf-idf cosine of content stems; ``sidf``: the idf mass of the shared content stems, also
+  divided by the smaller (``sidf_min``) and the larger (``sidf_max``) of the two sentences' idf masses;
+- ``nshared``: numbers given by both; ``nummis``: the sets of numbers differ; ``cshared`` / ``capmis``:
+  capitalised words shared / not shared; ``len``, ``shared``, ``unmax``: as in :mod:`newsweave.compare.align`;
+- ``mutual`` / ``onebest`` / ``gap``: whether each sentence is the other's closest (by ``emb``) in its
+  article, and how far below the closest it is.
+
+Calibration (``scripts/fit_claims.py`` prints all of it): the weights are a scikit-learn
+LogisticRegression (C=1) fitted on every cross-article sentence pair of the ten *fit* stories of
+shared/data/cross-source-dev (:data:`newsweave.eval.cross.FIT`), labelled 1 when both sentences mention a
+required gold fact, 0 when they share none (pairs sharing only optional facts left out). The thresholds
+were chosen by leave-one-story-out cross-validation on those ten stories only (claims built as in
+:mod:`newsweave.compare.claims`, scored with the official scorer's functions):
+
+- with embeddings: ``link_p`` 0.6 gives CV claim P 0.796, R 0.521 (0.55: 0.776 / 0.543; 0.65: 0.818 /
+  0.487; 0.7: 0.843 / 0.455); ``single_p`` 0.25 gives "only in one source" P 0.754, R 0.791 (0.2: 0.789 /
+  0.724; 0.3: 0.745 / 0.846);
+- lexical only (no embedding model): ``link_p`` 0.55: P 0.803, R 0.506 (0.6: 0.818 / 0.470);
+  ``single_p`` 0.2: P 0.724, R 0.741 (0.15: 0.745 / 0.679; 0.25: 0.698 / 0.801).
+
+The report half was not used for any choice; its figures are in docs/quality.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsweave.compare import align
+
+FEATURES = (
+    "emb", "lex", "sidf", "sidf_min", "sidf_max", "nshared", "nummis", "cshared", "capmis", "len",
+    "shared", "unmax", "cmax", "mutual", "onebest", "gap",
+)  # fmt: skip
+LEX_FEATURES = FEATURES[:12]  # without embeddings
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Logistic weights (intercept first, then ``features`` in order) and the two thresholds: ``link_p``
+    (two sentences state a common fact) and ``single_p`` (under it with every sentence of every other
+    article: "only in one source"); ``top_k``: a sentence links to at most this many sentences of each
+    other article."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    link_p: float
+    single_p: float
+    top_k: int = 2
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        cols = [FEATURES.index(f) for f in self.features]
+        z = self.weights[0] + x[..., cols] @ np.asarray(self.weights[1:], dtype=float)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+# scripts/fit_claims.py, fit half, 2026-12-07
+EMB_MODEL = LinkModel(
+    FEATURES,
+    (-8.3049, 3.1176, 2.0504, 0.3002, 1.4878, 1.0031, 1.9984, 0.2463, -0.3731, -0.2947, 1.1136,
+     -0.4381, 0.3593, 3.1047, 0.421, 0.3297, -0.3857),
+    link_p=0.6,
+    single_p=0.25,
+)  # fmt: skip
+LEX_MODEL = LinkModel(
+    LEX_FEATURES,
+    (-6.9664, 0.0, 2.541, 0.1793, 2.7969, 1.6142, 1.8868, 0.126, -0.2881, -0.4061, 1.7494, 0.2799, 0.4517),
+    link_p=0.55,
+    single_p=0.2,
+)  # fmt: skip
+
+_CLAUSE_CUT = re.compile(
+    r"\s*(?:[,;:]\s+|\s[-\u2013\u2014]\s|\s(?=(?:and|but|while|after|before|when|which|who|as|because|"
+    r"although|though|where|whereas|since|until)\s))",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a sentence (each of three words or more; a short piece joins the one before)."""
+    out: list[str] = []
+    for p in (x.strip() for x in _CLAUSE_CUT.split(text)):
+        if not p:
+            continue
+        if out and (len(p.split()) < 4 or len(out[-1].split()) < 4):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return [c for c in out if len(c.split()) >= 3]
+
+
+@dataclass
+class SentenceVectors:
+    """What the link features need of a story's sentences, computed once."""
+
+    feats: align.SentenceSet
+    weighted: object  # sparse: content stems x idf
+    mass: np.ndarray  # idf mass of each sentence's content stems
+    emb: np.ndarray  # one row per sentence (zeros without an embedder)
+    units: list[np.ndarray]  # per sentence: its embedding and its clauses' embeddings
+    has_embeddings: bool = True
+
+
+def sentence_vectors(texts: Sequence[str], embedder=None) -> SentenceVectors:
+    feats = align.featurise(texts)
+    n = len(texts)
+    df = np.asarray((feats.content > 0).sum(axis=0)).ravel()
+    idf = np.log((1 + n) / (1 + df)) + 1
+    weighted = feats.content.multiply(idf[None, :]).tocsr()
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    if embedder is None or n == 0:
+        emb = np.zeros((n, 1), dtype=np.float32)
+        return SentenceVectors(feats, weighted, mass, emb, [emb[i : i + 1] for i in range(n)], False)
+    owner: list[int] = []
+    extra: list[str] = []
+    for i, t in enumerate(texts):
+        cs = clauses(t)
+        if len(cs) > 1:
+            owner.extend([i] * len(cs))
+            extra.extend(cs)
+    vecs = np.asarray(embedder(list(texts) + extra), dtype=np.float32)
+    emb = vecs[:n]
+    parts: list[list[np.ndarray]] = [[emb[i]] for i in range(n)]
+    for k, i in enumerate(owner):
+        parts[i].append(vecs[n + k])
+    return SentenceVectors(feats, weighted, mass, emb, [np.vstack(p) for p in parts])
+
+
+def pair_features(sv: SentenceVectors, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+    """Features (len(rows) x len(cols) x len(FEATURES)) of the sentence pairs of two articles."""
+    a, b = align.subset(sv.feats, rows), align.subset(sv.feats, cols)
+    f = align.features(a, b)
+    w = sv.weighted[list(rows)]  # type: ignore[index]
+    sidf = np.asarray((w @ sv.feats.content[list(cols)].T).todense())
+    ma, mb = sv.mass[list(rows)][:, None], sv.mass[list(cols)][None, :]
+    emb = sv.emb[list(rows)] @ sv.emb[list(cols)].T
+    nshared = np.asarray((a.nums @ b.nums.T).todense())
+    cshared = np.asarray((a.caps @ b.caps.T).todense())
+    cmax = np.array([[float((sv.units[i] @ sv.units[j].T).max()) for j in cols] for i in rows]).reshape(
+        len(rows), len(cols)
+    )
+    row_best = emb.max(axis=1, keepdims=True) if emb.size else emb
+    col_best = emb.max(axis=0, keepdims=True) if emb.size else emb
+    rbest, cbest = emb >= row_best - 1e-6, emb >= col_best - 1e-6
+    gap = np.minimum(row_best - emb, col_best - emb)
+    cols_ = {
+        "emb": emb, "lex": f["lex"], "sidf": sidf, "sidf_min": sidf / np.maximum(np.minimum(ma, mb), 1e-6),
+        "sidf_max": sidf / np.maximum(np.maximum(ma, mb), 1e-6), "nshared": nshared, "nummis": f["nummis"],
+        "cshared": cshared, "capmis": f["capmis"], "len": f["len"], "shared": f["shared"], "unmax": f["unmax"],
+        "cmax": cmax, "mutual": (rbest & cbest).astype(float), "onebest": (rbest | cbest).astype(float),
+        "gap": gap,
+    }  # fmt: skip
+    return np.stack([np.asarray(cols_[k], dtype=float) for k in FEATURES], axis=-1)
+
+
+def model_for(sv: SentenceVectors) -> LinkModel:
+    return EMB_MODEL if sv.has_embeddings else LEX_MODEL
+
+
+@dataclass(frozen=True)
+class FactLinks:
+    """``pairs``: (i, j) sentence indices (i < j) that state a common fact, with their probability;
+    ``best``: per sentence, the highest link probability with any sentence of another article."""
+
+    pairs: dict[tuple[int, int], float]
+    best: np.ndarray
+    single_p: float
+
+
+def fact_links(article_of: Sequence[int], sv: SentenceVectors, model: LinkModel | None = None) -> FactLinks:
+    model = model or model_for(sv)
+    by_art: dict[int, list[int]] = {}
+    for i, a in enumerate(article_of):
+        by_art.setdefault(a, []).append(i)
+    arts = sorted(by_art)
+    best = np.zeros(len(article_of))
+    cand: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for x, ax in enumerate(arts):
+        for ay in arts[x + 1 :]:
+            rows, cols = by_art[ax], by_art[ay]
+            p = model.probability(pair_features(sv, rows, cols))
+            np.maximum.at(best, rows, p.max(axis=1))
+            np.maximum.at(best, cols, p.max(axis=0))
+            for i, j in np.argwhere(p >= model.link_p):
+                pv = float(p[i, j])
+                cand.setdefault((rows[i], ay), []).append((pv, cols[j]))
+                cand.setdefault((cols[j], ax), []).append((pv, rows[i]))
+    pairs: dict[tuple[int, int], float] = {}
+    for (i, _), lst in cand.items():
+        lst.sort(reverse=True)
+        for pv, j in lst[: model.top_k]:
+            pairs[(min(i, j), max(i, j))] = pv
+    return FactLinks(pairs, best, model.single_p)
