@@ -69,10 +69,10 @@ def test_a_word_every_source_uses_is_the_storys_vocabulary() -> None:
 def test_demo_corpus_plain_wire_copy_is_hardly_flagged() -> None:
     """The demo corpus is written as plain reports: a handful of flags at most, none on what happened."""
     arts = [a for a in read_inputs([str(REPO / "examples" / "corpus")]) if isinstance(a, Article)]
-    assert len(arts) >= 15
+    assert len(arts) == 20
     words = _words(arts)
     flagged = [w for ws in words.values() for w in ws]
-    assert len(flagged) <= 4, words
+    assert len(flagged) <= 4, words  # measured: 2 ("violent" jolt, "fake" emails)
     corpus = " ".join(a.text for a in arts).lower()
     for event_word in ("injured", "collision", "stolen", "ban"):  # strong in VADER, but they name the event
         assert re.search(rf"\b{event_word}\b", corpus) and event_word not in flagged
