@@ -145,11 +145,11 @@ def test_kill_9_leaves_whole_batches_and_rerun_completes(tmp_path: Path) -> None
         os.environ,
         NEWSWEAVE_BATCH_SIZE="500",
         NEWSWEAVE_BATCH_SIGNAL=str(signal_file),
-        NEWSWEAVE_BATCH_PAUSE="0.5",
+        NEWSWEAVE_BATCH_PAUSE="2:60",  # 60 s after the second batch: the kill lands in that pause
     )
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # The process says after each committed batch how many it has committed, then pauses: kill it in the
-    # pause after the second, so the kill lands between two committed batches, before the third starts.
+    # The process says after each committed batch how many it has committed and pauses after the second:
+    # the kill lands there, between two committed batches, before the third starts.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if signal_file.exists() and signal_file.read_text() == "2":

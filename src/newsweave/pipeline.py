@@ -23,8 +23,9 @@ from newsweave.store import Store
 log = logging.getLogger(__name__)
 ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
 # For the interruption test (tests/test_cli_ingest.py): after each committed batch, write the number of
-# batches committed so far to the file this variable names, then wait NEWSWEAVE_BATCH_PAUSE seconds, so the
-# test can kill the process at a known point between two batches. Unset in normal use: nothing happens.
+# batches committed so far to the file NEWSWEAVE_BATCH_SIGNAL names; NEWSWEAVE_BATCH_PAUSE="N:SECONDS" then
+# waits that long after the N-th batch, so the test kills the process at a known point between two
+# batches. Unset in normal use: nothing happens.
 BATCH_SIGNAL_ENV = "NEWSWEAVE_BATCH_SIGNAL"
 BATCH_PAUSE_ENV = "NEWSWEAVE_BATCH_PAUSE"
 
@@ -104,7 +105,9 @@ def _signal_batch(path: str, committed: int) -> None:
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(str(committed))
     os.replace(tmp, path)
-    time.sleep(float(os.environ.get(BATCH_PAUSE_ENV, "0")))
+    at, _, seconds = os.environ.get(BATCH_PAUSE_ENV, "").partition(":")
+    if at.strip() == str(committed) and seconds:
+        time.sleep(float(seconds))
 
 
 def _pending(store: Store, done_table: str) -> list[str]:
