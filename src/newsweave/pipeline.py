@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ from newsweave.store import Store
 
 log = logging.getLogger(__name__)
 ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
+# For the interruption test (tests/test_cli_ingest.py): after each committed batch, write the number of
+# batches committed so far to the file NEWSWEAVE_BATCH_SIGNAL names; NEWSWEAVE_BATCH_PAUSE="N:SECONDS" then
+# waits that long after the N-th batch, so the test kills the process at a known point between two
+# batches. Unset in normal use: nothing happens.
+BATCH_SIGNAL_ENV = "NEWSWEAVE_BATCH_SIGNAL"
+BATCH_PAUSE_ENV = "NEWSWEAVE_BATCH_PAUSE"
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,19 @@ def add_inputs(
     summary = AddSummary()
     batch: list[Article] = []
     rejected: list[Rejected] = []
+    committed = 0
+    signal_file = os.environ.get(BATCH_SIGNAL_ENV)
 
     def flush() -> None:
+        nonlocal committed
         if batch:
             added, dups = store.add_articles(batch)
             summary.added.extend(added)
             summary.duplicates.extend(dups)
             batch.clear()
+            committed += 1
+            if signal_file:
+                _signal_batch(signal_file, committed)
         if rejected:
             store.add_rejected(rejected)
             summary.rejected.extend(rejected)
@@ -85,6 +98,16 @@ def add_inputs(
     if options.cluster:
         summary.stories = _cluster_pending(store, summary)
     return summary
+
+
+def _signal_batch(path: str, committed: int) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(str(committed))
+    os.replace(tmp, path)
+    at, _, seconds = os.environ.get(BATCH_PAUSE_ENV, "").partition(":")
+    if at.strip() == str(committed) and seconds:
+        time.sleep(float(seconds))
 
 
 def _pending(store: Store, done_table: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 # fmt: off
 SPEECH = {
     "accuse", "acknowledge", "add", "admit", "advise", "agree", "allege", "announce", "answer", "appear",
-    "applaud", "argue", "articulate", "ask", "assert", "assume", "assure", "attack", "believe", "blast",
+    "applaud", "argue", "ask", "assert", "assume", "assure", "attack", "believe", "blast",
     "boast", "brand", "call", "caution", "charge", "cite", "claim", "clarify", "comment", "complain",
     "concede", "conclude", "concur", "condemn", "confirm", "contend", "continue", "counter", "criticise",
     "criticize", "decide", "declare", "decline", "decry", "defend", "demand", "deny", "describe",
@@ -52,8 +52,8 @@ STRONG = {
 }
 # role nouns that may stand for a person named earlier ("the mayor said")
 ROLE_NOUNS = {
-    "adviser", "advisor", "aide", "ambassador", "attorney", "boxer", "candidate", "ceo", "chairman",
-    "chairwoman", "champion", "chancellor", "chief", "coach", "commander", "congressman", "congresswoman",
+    "adviser", "advisor", "aide", "ambassador", "attorney", "candidate", "ceo", "chairman",
+    "chairwoman", "chancellor", "chief", "coach", "commander", "congressman", "congresswoman",
     "director", "envoy", "founder", "general", "governor", "judge", "king", "lawyer", "leader", "manager",
     "mayor", "minister", "nominee", "officer", "official", "premier", "president", "prince", "prosecutor",
     "queen", "representative", "secretary", "senator", "sheriff", "speaker", "spokesman", "spokesperson",

@@ -196,8 +196,8 @@ _ROLE_WINDOW = re.compile(r"([^.;:!?\"“”\n]{0,80})$")
 
 
 def _roles_before(text: str, start: int) -> set[str]:
-    """Role nouns right before a name, as in "Kyiv mayor and former boxing champion Vitali Klitschko" or
-    "Kyiv's Mayor, Vitali Klitschko"."""
+    """Role nouns right before a name, as in "harbour mayor and former rowing coach Ada Brenn" or
+    "Calder's Mayor, Ada Brenn"."""
     m = _ROLE_WINDOW.search(text, max(0, start - 80), start)
     words = re.findall(r"[A-Za-z]+", m.group(1) if m else "")[-6:]
     return {w.lower() for w in words if w.lower() in ROLE_NOUNS}

@@ -10,8 +10,8 @@ import unicodedata
 # Title and role words stripped from the front of a person's name ("Kyiv Mayor", "U.S. President",
 # "Russian Foreign Minister"). Lower case, without a final period.
 TITLE_WORDS = {
-    "adviser", "advisor", "ambassador", "attorney", "ayatollah", "boxer", "candidate", "capt", "captain",
-    "ceo", "chairman", "chairwoman", "challenger", "champion", "chancellor", "chief", "coach", "col",
+    "adviser", "advisor", "ambassador", "attorney", "ayatollah", "candidate", "capt", "captain",
+    "ceo", "chairman", "chairwoman", "challenger", "chancellor", "chief", "coach", "col",
     "colonel", "commander", "congressman", "congresswoman", "crown", "dame", "defence", "defense",
     "delegate", "democrat", "democratic", "deputy", "director", "dr", "economy", "emir", "energy", "envoy",
     "executive", "finance", "first", "foreign", "former", "gen", "general", "goalkeeper", "gop", "gov",

@@ -3,7 +3,7 @@ years; dates and weekdays resolved against the publication date.
 
 Rule-based over a light tokenisation (no parse needed), so it runs on every article at full speed. What is
 counted is the noun after the number ("12 lives", "over 80 injured") or, after "of", the head of the noun
-phrase ("20% of Ukrainian territory" -> "territory", "a fifth of its territory" -> "territory").
+phrase ("20% of Ukrainian territory" -> "territory", "a fifth of the harbour" -> "harbour").
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ class _Linker:
             m = self.mentions.overlapping(q.antecedent)
             if m is not None:
                 return m.canonical
-            # "As a president who once promised ..., Trump wants": the main clause's subject
+            # "As a governor who had long opposed ..., Brenn said": the main clause's subject
             return self._person_at(q.root_subject) or self._pronoun(pos) or q.speaker_text
         if head in PERSON_PRONOUNS:
             return self._pronoun(pos) or q.speaker_text

@@ -126,13 +126,24 @@ def eval_quotes(
     r = evaluate_quotes(data, AnalyseOptions(quantities=False, model=model), limit=limit)
     if not as_json:
         rows = [
-            (kind, f"{r[kind + '_precision']:.3f}", f"{r[kind + '_recall']:.3f}", f"{r[kind + '_f1']:.3f}")
+            (f"{kind} ({name})", *(f"{r[pre + kind + m]:.3f}" for m in ("_precision", "_recall", "_f1")))
             for kind in ("direct", "indirect")
+            for name, pre in (("strict", "strict_"), ("lenient", ""))
         ]
         _print_metrics(
             f"quotes on {r['articles']} PolNeAR articles", rows, ("quotes", "precision", "recall", "F1")
         )
-        console.print(f"speaker accuracy over matched quotes: {r['speaker_accuracy']:.3f}")
+        console.print(
+            f"speaker accuracy over matched quotes: strict {r['strict_speaker_accuracy']:.3f}, "
+            f"lenient {r['speaker_accuracy']:.3f}"
+        )
+        halves = ", ".join(
+            f"{h['strict_direct_f1']:.3f} / {h['strict_indirect_f1']:.3f}" for h in r["halves"]
+        )
+        console.print(f"strict direct / indirect F1 on the even and odd halves: {halves}")
+        console.print(
+            "strict: class-aware, shared tokens >= half of the longer span; lenient: >= half of the gold span"
+        )
     else:
         print_json(r)
 
@@ -158,6 +169,8 @@ def eval_ner(
             rows,
             ("type", "plain spaCy", "newsweave", "gain"),
         )
+        halves = ", ".join(f"{h['f1']:.3f} (plain {h['baseline_f1']:.3f})" for h in r["halves"])
+        console.print(f"newsweave F1 on the even and odd documents: {halves}")
     else:
         print_json(r)
 

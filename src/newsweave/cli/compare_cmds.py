@@ -174,4 +174,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 console.print(
                     f"{name:<11} accuracy {r['accuracy']:.4f}  F1 {r['f1']:.4f}  ({r['pairs']} pairs)"
                 )
+                if r.get("cv"):
+                    console.print(
+                        f"{'':<11} 10-fold cross-validated accuracy {r['cv']['accuracy']:.4f}  "
+                        f"F1 {r['cv']['f1']:.4f} (the weights were fitted on this set)"
+                    )
         console.print(f"decision used: {res['model']}  accuracy {res['accuracy']:.4f}  F1 {res['f1']:.4f}")

@@ -151,7 +151,8 @@ def eval_cluster(
     result = evaluate_clustering(load_labelled(data), mode, options, embedder)
     if not as_json:
         t = Table("part", "items", "B3 P", "B3 R", "B3 F1", "ARI", "AMI", "clusters (gold)")
-        for name, r in [("all", result)] + list(result["parts"].items()):
+        subsets = [(f"in all: {k}", v) for k, v in result.get("subsets", {}).items()]
+        for name, r in [("all", result)] + list(result["parts"].items()) + subsets:
             t.add_row(
                 name,
                 str(r["n_items"]),

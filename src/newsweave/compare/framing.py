@@ -1,52 +1,89 @@
 """Framing: what each source leads with, its loaded wording, where it attributes claims; a timeline.
 
-The loaded-wording lexicon is deliberately small and documented here: words that carry a judgement or an
-emotion the facts alone do not (so a reader can see one outlet calling a day "harrowing" and another not).
-It is a pointer for the reader, not a bias score. Categories:
+Loaded wording is a pointer for the reader (one outlet calling a storm "devastating" where the others
+describe it), not a bias score. The words come from a published, general lexicon, not from the stories
+newsweave was developed on: VADER's (Hutto & Gilbert, ICWSM 2014; the ``vader_lexicon.txt`` shipped in the
+``vaderSentiment`` package, MIT licence), about 7,500 words each rated by ten people from -4 (most negative)
+to +4 (most positive). It was chosen over NRC (research-only licence, emotion associations rather than
+strength) and AFINN (integer scores from one author) because its ratings are the mean of several raters and
+its licence allows shipping. The rules, each one a reason an editor gives:
 
-- ``emotive``: words of feeling or shock (tragic, harrowing, grim, devastating, ...);
-- ``speech``: reporting verbs that judge the speaker (lamented, admitted, conceded, insisted, claimed, ...),
-  where a neutral outlet writes "said";
-- ``evaluative``: adjectives and adverbs that grade (uncomfortable, significant, major, eagerly, ...);
-- ``conflict``: metaphors of fighting for words or politics (slammed, lashed out, blasted, ...).
+1. strength: a word counts when its mean rating is at least ``STRONG_VALENCE`` (2.0, half-way to the scale's
+   end) in either direction: "devastating" (-3.3), "horrific" (-3.4), "best" (+3.2); not "severe" (-1.6);
+2. modifiers only: the word is tagged as an adjective or adverb (spaCy's tagger on the sentence). Nouns and
+   verbs with a strong rating name what happened ("killed", "war", "damage") and every outlet must write
+   them; the judgement is in how they are qualified ("a brutal attack"). An adverb right before an adjective
+   or adverb is a degree word ("pretty strong") and is skipped: the next word carries the judgement;
+3. the outlet's words: a word inside quotation marks is the speaker's and is not counted;
+4. the story's vocabulary is not one outlet's framing: in a story of two or more sources, a word (by stem)
+   used outside quotes by at least two sources and by at least half of them is left out ("worst" when most
+   reports call the storm the worst in decades);
+5. judging reporting verbs (category ``speech``): the verbs Wikipedia's Manual of Style lists under "words
+   to watch" because they imply something about what was said (claimed, insisted, admitted, conceded,
+   confessed, asserted, revealed, pointed out), where a neutral report writes "said"; counted only where
+   they report speech: followed by "that", "on" or the end of the clause ("claimed responsibility" and
+   "claimed 20 lives" are not speech).
+
+Categories: ``emotive`` (modifiers rated <= -2: shock and condemnation), ``evaluative`` (rated >= +2:
+praise and grading), ``speech`` (rule 5).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from newsweave.compare.result import Attribution, Claim, Evidence, Lead, LoadedWord, TimelineEvent
 from newsweave.model import Article
+from newsweave.text import stem
 
-LEXICON: dict[str, tuple[str, ...]] = {
-    "emotive": (
-        "tragic", "tragically", "tragedy", "harrowing", "horrific", "horrifying", "devastating", "devastated",
-        "grim", "shocking", "brutal", "bloody", "heartbreaking", "dire", "catastrophic", "chilling",
-        "appalling", "terrifying", "outrage", "outraged", "outrageous", "fury", "furious", "angry", "anger",
-        "massacre", "carnage", "atrocity", "atrocities", "inflammatory", "disgraceful", "desperate",
-        "nightmare", "deadly", "saddened",
-    ),
-    "speech": (
-        "lamented", "admitted", "conceded", "claimed", "insisted", "boasted", "confessed", "alleged",
-        "refused", "vowed", "warned", "accused", "complained", "acknowledged",
-    ),
-    "evaluative": (
-        "uncomfortable", "significant", "major", "dramatic", "unprecedented", "eagerly", "firmly", "openly",
-        "so-called", "regime", "irreconcilable", "amenable", "lenient", "prominent", "landmark", "historic",
-        "controversial", "notorious", "racist",
-    ),
-    "conflict": ("slammed", "lashed", "blasted", "attacked", "clashed", "hit out", "war of words", "feud"),
-}  # fmt: skip
-_WORD_CAT = {w: c for c, ws in LEXICON.items() for w in ws}
-_LEX_RE = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(w) for w in _WORD_CAT), key=len, reverse=True)) + r")\b", re.I
+STRONG_VALENCE = 2.0  # VADER's scale is -4..+4; 2.0 is half-way (see rule 1)
+_MODIFIER_TAGS = ("JJ", "JJR", "JJS", "RB", "RBR", "RBS")
+_WORD = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+_SPEECH = re.compile(
+    r"\b(claim(?:ed|s)|insist(?:ed|s)|admit(?:ted|s)|concede[ds]|confess(?:ed|es)|assert(?:ed|s)|"
+    r"reveal(?:ed|s)|point(?:ed|s) out)(?=\s+(?:that|on)\b|\s*[,.;:])",
+    re.I,
 )
+
 _ATTRIB = re.compile(
     r"according to (?P<a>(?:the )?[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}|[a-z]+ (?:analysts|officials|sources|experts))"
     r"|(?P<b>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}|[Aa]nalysts|[Oo]fficials) (?:said|says|told|stated|added|"
     r"insisted|claimed|conceded|argued|warned|acknowledged)"
 )
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    """VADER's words (letters and hyphens only; its emoticons and slang spellings with digits dropped) with
+    their mean rating, restricted to the strong ones (rule 1)."""
+    text = (
+        importlib.resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    )
+    out = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", parts[0]):
+            continue
+        value = float(parts[1])
+        if abs(value) >= STRONG_VALENCE:
+            out[parts[0]] = value
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> Any:
+    """spaCy's tok2vec and tagger only (the analysis stage's model), loaded once per process."""
+    import spacy
+
+    from newsweave.analyse import AnalyseOptions
+    from newsweave.analyse.nlp import resolve_model
+
+    unused = ["parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
+    return spacy.load(resolve_model(AnalyseOptions()), exclude=unused)
 
 
 def leads(articles: Sequence[Article], sources: Sequence[str], lead_chars: int) -> list[Lead]:
@@ -67,28 +104,85 @@ def leads(articles: Sequence[Article], sources: Sequence[str], lead_chars: int) 
 
 
 def loaded_words(articles: Sequence[Article], sources: Sequence[str], per_source: int) -> list[LoadedWord]:
+    """Per article, up to ``per_source`` loaded words (first occurrence each) with their sentence."""
+    found = [_candidates(a.text) for a in articles]
+    shared = _story_vocabulary([{stem(w) for w, cat, _, _ in f if cat != "speech"} for f in found])
     out = []
-    for a, src in zip(articles, sources, strict=False):
+    for a, src, cands in zip(articles, sources, found, strict=False):
         seen: set[str] = set()
-        for m in _LEX_RE.finditer(a.text):
-            w = m.group(1).lower()
-            if w in seen or _inside_quote(a.text, m.start()):
+        for w, cat, (s, e), counts in cands:
+            if not counts or w in seen or (cat != "speech" and stem(w) in shared):
                 continue
             seen.add(w)
-            s, e = _sentence_around(a.text, m.start(), m.end())
-            out.append(
-                LoadedWord(a.id, src, w, _WORD_CAT.get(w, "emotive"), Evidence(a.id, src, s, e, a.text[s:e]))
-            )
+            out.append(LoadedWord(a.id, src, w, cat, Evidence(a.id, src, s, e, a.text[s:e])))
             if len(seen) >= per_source:
                 break
     return out
 
 
+def _candidates(text: str) -> list[tuple[str, str, tuple[int, int], bool]]:
+    """(word, category, sentence span, counts) for each lexicon word or judging reporting verb outside
+    quotes in ``text``, in reading order (rules 1, 3, 5); ``counts`` is false where the tagger rules it out
+    (rule 2: not a modifier; rule 5: not a verb). All of them make the story's vocabulary (rule 4)."""
+    lex = lexicon()
+    hits: list[tuple[int, str, str]] = []  # (offset, word, category)
+    for m in _WORD.finditer(text):
+        w = m.group().lower()
+        if w in lex and not _inside_quote(text, m.start()):
+            hits.append((m.start(), w, "emotive" if lex[w] < 0 else "evaluative"))
+    for m in _SPEECH.finditer(text):
+        if not _inside_quote(text, m.start()):
+            hits.append((m.start(), m.group(1).lower(), "speech"))
+    hits.sort()
+    spans = [_sentence_around(text, pos, pos + len(w)) for pos, w, _ in hits]
+    wanted = sorted(set(spans))
+    tags: dict[tuple[int, int], dict[int, tuple[str, str]]] = {}
+    for (s, e), doc in zip(wanted, _tagger().pipe([text[s:e] for s, e in wanted]), strict=True):
+        toks = list(doc)
+        tags[(s, e)] = {
+            s + t.idx: (t.tag_, toks[i + 1].tag_ if i + 1 < len(toks) else "") for i, t in enumerate(toks)
+        }
+    out = []
+    for (pos, w, cat), span in zip(hits, spans, strict=True):
+        tag, next_tag = tags[span].get(pos, ("", ""))
+        if cat == "speech":
+            counts = tag.startswith("VB")  # not "claims" as a noun
+        else:
+            counts = tag in _MODIFIER_TAGS and not (tag.startswith("RB") and next_tag in _MODIFIER_TAGS)
+        out.append((w, cat, span, counts))
+    return out
+
+
+def _story_vocabulary(stems_per_article: list[set[str]]) -> set[str]:
+    """Stems used by at least two articles and at least half of them (rule 4); none for a lone article."""
+    n = len(stems_per_article)
+    if n < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for stems in stems_per_article:
+        for x in stems:
+            counts[x] = counts.get(x, 0) + 1
+    return {x for x, c in counts.items() if c >= 2 and 2 * c >= n}
+
+
+_OPENING = "\u201c\u00ab\u201e"
+_CLOSING = "\u201d\u00bb"
+QUOTE_REACH = 1000  # characters: a quotation mark further back than this does not open the current quote
+
+
 def _inside_quote(text: str, pos: int) -> bool:
-    """Inside a direct quote on the same line: the words are the speaker's, not the outlet's."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    before = text[line_start:pos]
-    return (before.count("\u201c") > before.count("\u201d")) or before.count('"') % 2 == 1
+    """Inside a direct quote: the nearest double quotation mark before ``pos`` on the same line (within
+    ``QUOTE_REACH``) opens one. A straight mark opens when it follows a space, a bracket, a dash or a colon,
+    or starts the line; deciding by the nearest mark rather than by counting keeps one stray or unclosed
+    mark (a quote running on over paragraphs) from inverting the rest of a long line."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - QUOTE_REACH)
+    i = max(text.rfind(c, start, pos) for c in ('"', *_OPENING, *_CLOSING))
+    if i < 0:
+        return False
+    c = text[i]
+    if c != '"':
+        return c in _OPENING
+    return i == start or text[i - 1].isspace() or text[i - 1] in "([{\u2014\u2013-:"
 
 
 def _sentence_around(text: str, s: int, e: int, limit: int = 300) -> tuple[int, int]:

@@ -129,15 +129,22 @@ def evaluate_clustering(
     options: ClusterOptions | None = None,
     embedder: Embedder | None = None,
 ) -> dict[str, Any]:
-    """Scores on the whole set (top-level keys), plus ``parts``: galaxy dev/test, WikiRef without noise.
+    """Scores on the whole set (top-level keys), plus ``parts``: galaxy dev/test, WikiRef without noise,
+    and for galaxy ``subsets``: the whole set's clustering scored on each subset's articles.
 
     Each part is clustered on its own (the held-out part never sees the dev articles).
     """
     out: dict[str, Any] = {"mode": mode, "embeddings": embedder is not None}
-    out.update(scores(cluster_labelled(items, mode, options, embedder), [it.gold for it in items]))
+    whole = cluster_labelled(items, mode, options, embedder)
+    out.update(scores(whole, [it.gold for it in items]))
     parts: dict[str, list[LabelledArticle]] = {}
     subsets = {it.subset for it in items}
     if subsets & DEV_SUBSETS:
+        out["subsets"] = {
+            name: scores([p for p, it in zip(whole, items, strict=True) if it.subset == name],
+                         [it.gold for it in items if it.subset == name])
+            for name in sorted(subsets)
+        }  # fmt: skip
         parts["dev"] = [it for it in items if it.subset in DEV_SUBSETS]
         parts["test"] = [it for it in items if it.subset not in DEV_SUBSETS]
     if "noise" in subsets:

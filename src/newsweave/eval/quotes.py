@@ -4,9 +4,15 @@ Gold: the attributions of the *first* annotator listed for each article (82 of t
 annotator; the two with six keep their first, as PROVENANCE.txt counts them). Every attribution is a gold
 quote, with or without a source.
 
-Matching: content tokens are ``\\w+`` runs. A predicted quote matches a gold one when its content parts
-cover at least half of the gold content's tokens; predictions and gold quotes are paired one-to-one by a
-maximum-weight assignment on that coverage (``scipy.optimize.linear_sum_assignment``).
+Two matchings, both printed (content tokens are ``\\w+`` runs; predictions and gold quotes are paired
+one-to-one by a maximum-weight assignment, ``scipy.optimize.linear_sum_assignment``):
+
+- strict (the gated figure): class-aware, a predicted direct quote can only match a gold direct one and an
+  indirect one a gold indirect one; a match needs the two contents to share at least half of the tokens of
+  the *longer* of the two, so an over-long prediction (a whole paragraph for one quoted sentence) or one
+  that catches a fragment does not count;
+- lenient (the figure before issue 19): a prediction matches when it covers at least half of the gold
+  content's tokens, whatever its length and class.
 
 Direct vs indirect: a quote (gold or predicted) is direct when its content contains a double quotation mark
 (straight, curly, guillemet, or two apostrophes as some wire copy writes it); precision counts predictions of
@@ -78,18 +84,28 @@ def _coverage(gold_tokens: list[tuple[int, int]], pred: tuple[tuple[int, int], .
     return hit / len(gold_tokens)
 
 
+def _strict_overlap(gold_tokens: list[tuple[int, int]], pred_tokens: list[tuple[int, int]]) -> float:
+    """Shared tokens over the token count of the longer of the two contents."""
+    longer = max(len(gold_tokens), len(pred_tokens))
+    return len(set(gold_tokens) & set(pred_tokens)) / longer if longer else 0.0
+
+
 def _overlaps(span: tuple[int, int] | None, spans: tuple[tuple[int, int], ...]) -> bool:
     return span is not None and any(span[0] < b and a < span[1] for a, b in spans)
 
 
-def score_article(text: str, golds: list[GoldQuote], preds: list[Quote]) -> dict[str, int]:
-    """Counts for one article: tp/pred/gold per class, speaker hits and trials."""
+_COUNT_KEYS = ["direct_tp_gold", "direct_tp_pred", "direct_gold", "direct_pred", "indirect_tp_gold",
+               "indirect_tp_pred", "indirect_gold", "indirect_pred", "speaker_ok", "speaker_n"]  # fmt: skip
+
+
+def score_article(
+    text: str, golds: list[GoldQuote], preds: list[Quote], strict: bool = False
+) -> dict[str, int]:
+    """Counts for one article: tp/pred/gold per class, speaker hits and trials (``strict``: see the module
+    docstring)."""
     pred_parts = [tuple((s.start, s.end) for s in q.content) for q in preds]
     pred_direct = [any(has_double_quote(text[a:b]) for a, b in p) for p in pred_parts]
-    counts = dict.fromkeys(
-        ["direct_tp_gold", "direct_tp_pred", "direct_gold", "direct_pred", "indirect_tp_gold", "indirect_tp_pred",
-         "indirect_gold", "indirect_pred", "speaker_ok", "speaker_n"], 0
-    )  # fmt: skip
+    counts = dict.fromkeys(_COUNT_KEYS, 0)
     for d in pred_direct:
         counts["direct_pred" if d else "indirect_pred"] += 1
     for g in golds:
@@ -97,10 +113,14 @@ def score_article(text: str, golds: list[GoldQuote], preds: list[Quote]) -> dict
     if not golds or not preds:
         return counts
     cov = np.zeros((len(golds), len(preds)))
+    pred_tokens = [_tokens(text, p) for p in pred_parts]
     for i, g in enumerate(golds):
         toks = _tokens(text, g.content)
         for j, p in enumerate(pred_parts):
-            c = _coverage(toks, p)
+            if strict:
+                c = _strict_overlap(toks, pred_tokens[j]) if g.direct == pred_direct[j] else 0.0
+            else:
+                c = _coverage(toks, p)
             cov[i, j] = c if c >= 0.5 else 0.0
     rows, cols = linear_sum_assignment(-cov)
     for i, j in zip(rows, cols, strict=True):
@@ -123,31 +143,47 @@ def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> tuple[float, f
     return p, r, f
 
 
-def evaluate_quotes(
-    data: Path, options: AnalyseOptions | None = None, limit: int | None = None
-) -> dict[str, Any]:
-    """Precision, recall and F1 for direct and indirect quotes, and speaker accuracy, on PolNeAR."""
-    items = load_polnear(data, limit)
-    options = options or AnalyseOptions(quantities=False)
-    analyses = analyse_articles([a for a, _ in items], options)
-    total: dict[str, int] = {}
-    for (article, golds), analysis in zip(items, analyses, strict=True):
-        for k, v in score_article(article.text, golds, list(analysis.quotes)).items():
-            total[k] = total.get(k, 0) + v
+def _figures(total: dict[str, int], prefix: str = "") -> dict[str, float]:
     dp, dr, df = _prf(
         total["direct_tp_pred"], total["direct_pred"], total["direct_tp_gold"], total["direct_gold"]
     )
     ip, ir, if_ = _prf(
         total["indirect_tp_pred"], total["indirect_pred"], total["indirect_tp_gold"], total["indirect_gold"]
     )
+    speaker = total["speaker_ok"] / total["speaker_n"] if total["speaker_n"] else 0.0
+    vals = {"direct_precision": dp, "direct_recall": dr, "direct_f1": df, "indirect_precision": ip,
+            "indirect_recall": ir, "indirect_f1": if_, "speaker_accuracy": speaker}  # fmt: skip
+    return {prefix + k: round(v, 4) for k, v in vals.items()}
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for k, v in counts.items():
+        total[k] = total.get(k, 0) + v
+
+
+def evaluate_quotes(
+    data: Path, options: AnalyseOptions | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Precision, recall and F1 for direct and indirect quotes, and speaker accuracy, on PolNeAR: the
+    strict figures (``strict_*``), the lenient ones (the plain keys, as before), and the strict figures of
+    the two halves (``halves``: even and odd article positions) as a measure of their spread."""
+    items = load_polnear(data, limit)
+    options = options or AnalyseOptions(quantities=False)
+    analyses = analyse_articles([a for a, _ in items], options)
+    total: dict[str, int] = dict.fromkeys(_COUNT_KEYS, 0)
+    strict: dict[str, int] = dict.fromkeys(_COUNT_KEYS, 0)
+    halves: list[dict[str, int]] = [dict.fromkeys(_COUNT_KEYS, 0), dict.fromkeys(_COUNT_KEYS, 0)]
+    for k, ((article, golds), analysis) in enumerate(zip(items, analyses, strict=True)):
+        preds = list(analysis.quotes)
+        _add(total, score_article(article.text, golds, preds))
+        counts = score_article(article.text, golds, preds, strict=True)
+        _add(strict, counts)
+        _add(halves[k % 2], counts)
     return {
         "articles": len(items),
-        "direct_precision": round(dp, 4),
-        "direct_recall": round(dr, 4),
-        "direct_f1": round(df, 4),
-        "indirect_precision": round(ip, 4),
-        "indirect_recall": round(ir, 4),
-        "indirect_f1": round(if_, 4),
-        "speaker_accuracy": round(total["speaker_ok"] / total["speaker_n"], 4) if total["speaker_n"] else 0.0,
+        **_figures(strict, "strict_"),
+        **_figures(total),
+        "halves": [_figures(h, "strict_") for h in halves],
         "counts": total,
+        "strict_counts": strict,
     }
