@@ -23,7 +23,7 @@ def _one(text: str, **kw):
 @pytest.mark.parametrize(
     "text,phrase,dim,low,high",
     [
-        ("control around a fifth of it", "around a fifth", "percent", 18.0, 22.0),
+        ("sold around a fifth of the shares", "around a fifth", "percent", 18.0, 22.0),
         ("approximately 20% of it", "approximately 20%", "percent", 18.0, 22.0),
         ("left over 80 injured", "over 80", "count", 80.0, 160.0),
         ("aged 10 to 15, from", "aged 10 to 15", "age", 10.0, 15.0),
@@ -108,7 +108,7 @@ def test_quote_relation_rules():
     assert r(["It's not fair."], ["It\u2019s not fair"]) == "identical"
     assert r(["A b c. D e f"], ["A b c", "D e f"]) == "identical"
     assert r(["everything in my power"], ["do everything in my power"]) == "truncated"
-    assert r(["for peace, temporary peace"], ["for the peace, temporary peace"]) == "reworded"
+    assert r(["for calm, lasting calm"], ["for the calm, lasting calm"]) == "reworded"
     assert r(["by-election now"], ["byelection now"]) == "identical"
 
 

@@ -266,7 +266,7 @@ def _numbers(
 
 
 def _what(text: str, it: Located) -> str:
-    """The figure with up to three words either side, from its sentence: "loss of [12] lives and left"."""
+    """The figure with up to three words either side, from its sentence: "ferry crash left [11] passengers hurt and"."""
     s, e = it.sent
     before = re.search(r"(?:\S+\s+){0,3}$", text[s : it.m.start])
     after = re.match(r"(?:\s*\S+){0,3}", text[it.m.end : e])
