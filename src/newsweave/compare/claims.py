@@ -50,7 +50,7 @@ def build_claims(
     shared_p = align.SHARED_P if shared_p is None else shared_p
     if not sents:
         return []
-    sv = vectors or facts.sentence_vectors([s.text for s in sents], embedder)
+    sv = vectors or facts.sentence_vectors([s.text for s in sents], embedder, [s.index for s in sents])
     links = facts.fact_links([s.index for s in sents], sv, model)
     nbrs: dict[int, list[int]] = {}
     for i, j in links.pairs:
