@@ -79,12 +79,32 @@ def fit(data: dict, stories: list[str], feats: tuple[str, ...]) -> tuple[float, 
     return (round(float(m.intercept_[0]), 4), *(round(float(w), 4) for w in m.coef_[0]))
 
 
-def score(sc, data: dict, stories: list[str], models: dict[str, facts.LinkModel]) -> dict:
+def single_data(sc, d: dict, model: facts.LinkModel) -> tuple[np.ndarray, np.ndarray]:
+    """The sentence features of facts.SINGLE_FEATURES under ``model`` and the label: 1 when the sentence
+    overlaps no gold fact mention, 0 when it overlaps a required one, -1 (left out) optional only."""
+    links = facts.fact_links(
+        [s.index for s in d["sents"]], d["sv"], model, None, [s.text for s in d["sents"]]
+    )
+    y = []
+    for s in d["sents"]:
+        v, _ = sc.single_verdict(d["ids"][s.index], (s.start, s.end), d["facts"])
+        y.append({"right": 1, "wrong": 0, "optional": -1}[v])
+    return links.single_features, np.array(y)
+
+
+def fit_single(xy: dict, stories: list[str]) -> tuple[float, ...]:
+    X = np.vstack([xy[s][0][xy[s][1] >= 0] for s in stories])
+    y = np.concatenate([xy[s][1][xy[s][1] >= 0] for s in stories])
+    m = LogisticRegression(C=1.0, max_iter=5000).fit(X, y)
+    return (round(float(m.intercept_[0]), 4), *(round(float(w), 4) for w in m.coef_[0]))
+
+
+def score(sc, data: dict, stories: list[str], models: dict[str, facts.LinkModel], singles=None) -> dict:
     tot: dict[str, int] = {}
     for s in stories:
         d = data[s]
         claims = build_claims(d["sents"], d["ids"], d["ids"], list(range(len(d["ids"]))), None, model=models[s],
-                              vectors=d["sv"])  # fmt: skip
+                              vectors=d["sv"], single=(singles or {}).get(s))  # fmt: skip
         groups, singles = [], []
         for c in claims:
             by: dict[str, list] = {}
@@ -110,6 +130,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=Path("../shared/data/cross-source-dev"))
     ap.add_argument("--scorer", type=Path, default=Path("../shared/tools/score_cross.py"))
     ap.add_argument("--report", action="store_true")
+    ap.add_argument("--only", choices=("with", "lexical"), help="fit one model only")
+    ap.add_argument("--grid", default="0.5,0.55,0.6,0.65,0.7", help="link_p values for the CV table")
     args = ap.parse_args()
     sc = load_scorer(args.scorer)
     gold = json.loads((args.data / "stories.json").read_text(encoding="utf-8"))
@@ -128,7 +150,7 @@ def main() -> int:
         data = {s: story_data(sc, by_id[s], arts, embedder) for s in use}
         print(f"== {name}: {len(feats)} features")
         cv = {s: fit(data, [t for t in fit_ids if t != s], feats) for s in fit_ids}
-        for link_p in (0.5, 0.55, 0.6, 0.65, 0.7):
+        for link_p in (float(x) for x in args.grid.split(",")):
             for single_p in (0.15, 0.2, 0.25, 0.3):
                 models = {s: facts.LinkModel(feats, cv[s], link_p, single_p) for s in fit_ids}
                 print(
@@ -136,8 +158,18 @@ def main() -> int:
                 )
         w = fit(data, fit_ids, feats)
         print(f"  weights fitted on the fit half: {w}")
+        if embedder is not None:
+            cvm = {s: facts.LinkModel(feats, cv[s], base.link_p, base.single_p) for s in fit_ids}
+            xy = {s: single_data(sc, data[s], cvm[s]) for s in fit_ids}
+            scv = {s: fit_single(xy, [t for t in fit_ids if t != s]) for s in fit_ids}
+            for th in (0.4, 0.45, 0.5, 0.55, 0.6):
+                sm = {s: facts.SingleModel(scv[s], th) for s in fit_ids}
+                print(f"  CV single model, threshold {th}: {score(sc, data, fit_ids, cvm, sm)}")
+            xy_all = {s: single_data(sc, data[s], facts.LinkModel(feats, w, base.link_p, base.single_p))
+                      for s in fit_ids}  # fmt: skip
+            print(f"  single model weights fitted on the fit half: {fit_single(xy_all, fit_ids)}")
         if args.report:
-            final = dataclasses.replace(base, features=feats, weights=w)
+            final = dataclasses.replace(base, features=feats, weights=w)  # the single model in force
             print(f"  report half, final weights, link_p {base.link_p} single_p {base.single_p}: "
                   f"{score(sc, data, report_ids, {s: final for s in report_ids})}")  # fmt: skip
     return 0

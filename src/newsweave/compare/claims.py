@@ -40,6 +40,7 @@ def build_claims(
     partial_p: float | None = None,  # kept for callers' options: the link threshold is the model's
     model: facts.LinkModel | None = None,
     vectors: facts.SentenceVectors | None = None,
+    single: facts.SingleModel | None | bool = True,
 ) -> list[Claim]:
     """Claims from fact links (:mod:`newsweave.compare.facts`): one claim per sentence that has links, made of
     that sentence and the sentences it links to in the other articles (at most ``TOP_K`` each), identical
@@ -51,7 +52,7 @@ def build_claims(
     if not sents:
         return []
     sv = vectors or facts.sentence_vectors([s.text for s in sents], embedder, [s.index for s in sents])
-    links = facts.fact_links([s.index for s in sents], sv, model)
+    links = facts.fact_links([s.index for s in sents], sv, model, single, [s.text for s in sents])
     nbrs: dict[int, list[int]] = {}
     for i, j in links.pairs:
         nbrs.setdefault(i, []).append(j)
@@ -69,7 +70,7 @@ def build_claims(
             same = all(para.get((min(i, j), max(i, j)), 0.0) >= shared_p for j in nbrs[i])
             weakest = min(links.pairs[(min(i, j), max(i, j))] for j in nbrs[i])
             status = "shared" if same else "partial"
-        elif links.best[i] < links.single_p:
+        elif links.single[i]:
             ms, weakest, status = [i], 1.0, "single"
         else:
             continue
@@ -89,11 +90,11 @@ def build_claims(
     return [_with_id(c, n) for n, (_, c) in enumerate(claims)]
 
 
-def undecided(sents: list[Sent], claims: list[Claim]) -> list[Sent]:
+def undecided(sents: list[Sent], claims: list[Claim], article_ids: list[str]) -> list[Sent]:
     """Sentences in no claim: linked to another article too weakly to say it states the same fact, too
     strongly to say no other article does."""
     covered = {(e.article_id, e.start) for c in claims for e in c.evidence}
-    return [s for s in sents if (s.index, s.start) not in covered]
+    return [s for s in sents if (article_ids[s.index], s.start) not in covered]
 
 
 def _paraphrase(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from newsweave.compare import framing as fr
-from newsweave.compare.claims import Sent, build_claims, long_enough
+from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
 from newsweave.compare.numfind import find_numbers, reference_year
@@ -89,6 +89,7 @@ def compare_articles(
     quotes: list[QuoteGroup] = _run(warnings, "quotes", lambda: _quotes(arts, sources, an_by_id, options), [])
     no_numbers: tuple[list[NumberGroup], list[tuple[str, str, Evidence]]] = ([], [])
     numbers, dated = _run(warnings, "numbers", lambda: _numbers(arts, sources, sents, options), no_numbers)
+    claims = _run(warnings, "contradictions", lambda: flag_contradictions(claims, numbers), claims)
     entities: list[AliasRow] = _run(warnings, "entities", lambda: alias_table(arts, analyses), [])
     framing = _run(
         warnings,
@@ -109,6 +110,14 @@ def compare_articles(
         entities=tuple(entities),
         framing=framing,
         independent_sources=n_indep,
+        undecided=tuple(
+            Evidence(arts[s.index].id, sources[s.index], s.start, s.end, s.text)
+            for s in undecided(
+                [s for s in sents if long_enough(s.text, options.min_claim_words)],
+                claims,
+                [a.id for a in arts],
+            )
+        ),  # fmt: skip
         embeddings_used=embedder is not None,
         warnings=tuple(warnings),
     )
@@ -273,6 +282,36 @@ def _what(text: str, it: Located) -> str:
     b = before.group(0) if before else ""
     a = after.group(0) if after else ""
     return " ".join(f"{b}[{it.m.text}]{a}".split()).strip(" ,.;:")
+
+
+def flag_contradictions(claims: list[Claim], numbers: list[NumberGroup]) -> list[Claim]:
+    """A claim whose sentences in two articles carry incompatible figures of one conflicting number group
+    ("wounded 26 people" / "wounded 15 people") is ``contradicts``, not ``shared`` or ``partial``."""
+    spans: dict[str, list[tuple[str, int, int, float, float]]] = {}
+    for g in numbers:
+        if g.status != "conflict":
+            continue
+        for e, m in zip(g.evidence, g.mentions, strict=False):
+            lo = m.low if m.low is not None else float("-inf")
+            hi = m.high if m.high is not None else float("inf")
+            spans.setdefault(g.id, []).append((e.article_id, e.start, e.end, lo, hi))
+    if not spans:
+        return claims
+    out = []
+    for c in claims:
+        flagged = False
+        if c.status in ("shared", "partial"):
+            for ms in spans.values():
+                inside = [
+                    (lo, hi, a)
+                    for a, s, e, lo, hi in ms
+                    if any(ev.article_id == a and ev.start <= s and e <= ev.end for ev in c.evidence)
+                ]
+                if any(x[2] != y[2] and (x[1] < y[0] or y[1] < x[0]) for x in inside for y in inside):
+                    flagged = True
+                    break
+        out.append(dataclasses.replace(c, status="contradicts") if flagged else c)
+    return out
 
 
 def _check_evidence(comp: Comparison, by_id: dict[str, Article]) -> None:

@@ -138,18 +138,18 @@ def sentence_vectors(
     need = _may_need_clauses(sv, article_of) if article_of is not None else np.ones(n, dtype=bool)
     owner: list[int] = []
     extra: list[str] = []
-    for i in np.flatnonzero(need):
+    for i in np.flatnonzero(need).tolist():
         cs = clauses(texts[i])
         if len(cs) > 1:
-            owner.extend([int(i)] * len(cs))
+            owner.extend([i] * len(cs))
             extra.extend(cs)
     if extra:
         vecs = np.asarray(embedder(extra), dtype=np.float32)
         parts: dict[int, list[np.ndarray]] = {}
-        for k, i in enumerate(owner):
-            parts.setdefault(i, [emb[i]]).append(vecs[k])
-        for i, ps in parts.items():
-            sv.units[i] = np.vstack(ps)
+        for k, o in enumerate(owner):
+            parts.setdefault(o, [emb[o]]).append(vecs[k])
+        for o, ps in parts.items():
+            sv.units[o] = np.vstack(ps)
     return sv
 
 
@@ -204,30 +204,78 @@ def model_for(sv: SentenceVectors) -> LinkModel:
     return EMB_MODEL if sv.has_embeddings else LEX_MODEL
 
 
+SINGLE_FEATURES = ("best_p", "best_emb", "best_cmax", "best_sidf_min", "second_p", "sum_p", "words", "digit",
+                   "quote", "articles")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SingleModel:
+    """ "Only in one source" as a decision about one sentence: a logistic model over what its best links
+    look like (``SINGLE_FEATURES``: the best link probability, embedding cosine, clause cosine and shared
+    idf share with any sentence of another article; the best probability in the second-best article and the
+    sum over articles; its length in words / 30; whether it has a digit, a quotation mark; the number of
+    articles / 6). The sentence is single when the probability is at least ``threshold``."""
+
+    weights: tuple[float, ...]
+    threshold: float
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = self.weights[0] + x @ np.asarray(self.weights[1:], dtype=float)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+# scripts/fit_claims.py, fit half, 2026-12-07 (intercept first, then SINGLE_FEATURES in order)
+SINGLE_MODEL = SingleModel(
+    (2.03, -2.263, -1.982, -0.813, -0.625, -0.244, -1.075, -0.434, 0.427, 0.267, 1.591), threshold=0.5
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class FactLinks:
     """``pairs``: (i, j) sentence indices (i < j) that state a common fact, with their probability;
-    ``best``: per sentence, the highest link probability with any sentence of another article."""
+    ``best``: per sentence, the highest link probability with any sentence of another article;
+    ``single``: per sentence, whether no other article states what it states."""
 
     pairs: dict[tuple[int, int], float]
     best: np.ndarray
-    single_p: float
+    single: np.ndarray
+    single_features: np.ndarray  # SINGLE_FEATURES per sentence
 
 
-def fact_links(article_of: Sequence[int], sv: SentenceVectors, model: LinkModel | None = None) -> FactLinks:
+def fact_links(
+    article_of: Sequence[int],
+    sv: SentenceVectors,
+    model: LinkModel | None = None,
+    single: SingleModel | None | bool = True,
+    texts: Sequence[str] = (),
+) -> FactLinks:
+    """Links and single verdicts; ``single``: a :class:`SingleModel`, True for the default one (with
+    embeddings; the lexical model uses its ``single_p`` threshold), False or None for the threshold rule."""
     model = model or model_for(sv)
+    if single is True:
+        single = SINGLE_MODEL if sv.has_embeddings else None
     by_art: dict[int, list[int]] = {}
     for i, a in enumerate(article_of):
         by_art.setdefault(a, []).append(i)
     arts = sorted(by_art)
-    best = np.zeros(len(article_of))
+    n = len(article_of)
+    best = np.zeros(n)
+    per_art = np.zeros((n, max(len(arts), 1)))
+    stats = np.zeros((n, 3))  # best emb, cmax, sidf_min
+    cols_of = [FEATURES.index(f) for f in ("emb", "cmax", "sidf_min")]
     cand: dict[tuple[int, int], list[tuple[float, int]]] = {}
     for x, ax in enumerate(arts):
-        for ay in arts[x + 1 :]:
+        for yi, ay in enumerate(arts[x + 1 :], start=x + 1):
             rows, cols = by_art[ax], by_art[ay]
-            p = model.probability(pair_features(sv, rows, cols))
+            f = pair_features(sv, rows, cols)
+            p = model.probability(f)
             np.maximum.at(best, rows, p.max(axis=1))
             np.maximum.at(best, cols, p.max(axis=0))
+            per_art[rows, yi] = p.max(axis=1)
+            per_art[cols, x] = p.max(axis=0)
+            for k, c in enumerate(cols_of):
+                np.maximum.at(stats[:, k], rows, f[..., c].max(axis=1))
+                np.maximum.at(stats[:, k], cols, f[..., c].max(axis=0))
             for i, j in np.argwhere(p >= model.link_p):
                 pv = float(p[i, j])
                 cand.setdefault((rows[i], ay), []).append((pv, cols[j]))
@@ -237,4 +285,19 @@ def fact_links(article_of: Sequence[int], sv: SentenceVectors, model: LinkModel 
         lst.sort(reverse=True)
         for pv, j in lst[: model.top_k]:
             pairs[(min(i, j), max(i, j))] = pv
-    return FactLinks(pairs, best, model.single_p)
+    srt = -np.sort(-per_art, axis=1)
+    second = srt[:, 1] if srt.shape[1] > 1 else np.zeros(n)
+    texts = list(texts) if len(texts) == n else [""] * n
+    xs = np.column_stack([
+        best, stats[:, 0], stats[:, 1], stats[:, 2], second, per_art.sum(axis=1),
+        [len(t.split()) / 30 for t in texts], [float(any(c.isdigit() for c in t)) for t in texts],
+        [float(any(q in t for q in _QUOTE_CHARS)) for t in texts], np.full(n, len(arts) / 6),
+    ]).reshape(n, len(SINGLE_FEATURES))  # fmt: skip
+    if isinstance(single, SingleModel):
+        is_single = single.probability(xs) >= single.threshold
+    else:
+        is_single = best < model.single_p
+    return FactLinks(pairs, best, is_single, xs)
+
+
+_QUOTE_CHARS = '"\u201c\u201d'

@@ -151,6 +151,7 @@ class Comparison:
     entities: tuple[AliasRow, ...] = ()
     framing: Framing = field(default_factory=Framing)
     independent_sources: int = 0
+    undecided: tuple[Evidence, ...] = ()  # sentences neither linked to another source nor surely single
     embeddings_used: bool = False
     schema_version: str = SCHEMA_VERSION
     warnings: tuple[str, ...] = ()

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from newsweave.compare.result import Comparison, Evidence
 
 STATUS_NOTE = {
-    "shared": "said by several sources",
-    "partial": "partly overlapping",
+    "shared": "said alike by several sources",
+    "partial": "a fact in common, more besides",
+    "contradicts": "same fact, conflicting figures",
     "single": "only in one source",
     "identical": "same words",
     "truncated": "one is a cut of the other",

@@ -65,6 +65,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
                             for x in c.framing.attribution],
             "timeline": [{"date": x.date, "label": x.label, "evidence": _ev(x.evidence)} for x in c.framing.timeline],
         },
+        "undecided": [_ev(e) for e in c.undecided],
         "summary": summary(c),
         "warnings": list(c.warnings),
     }  # fmt: skip
@@ -79,7 +80,8 @@ def summary(c: Comparison) -> dict[str, Any]:
         "articles": len(c.sources),
         "independent_sources": c.independent_sources,
         "embeddings_used": c.embeddings_used,
-        "claims": {s: count(c.claims, s) for s in ("shared", "partial", "single")},
+        "claims": {s: count(c.claims, s) for s in ("shared", "partial", "contradicts", "single")},
+        "undecided_sentences": len(c.undecided),
         "quotes": {s: count(c.quotes, s) for s in ("identical", "truncated", "reworded", "single")},
         "numbers": {s: count(c.numbers, s) for s in ("agree", "conflict", "single")},
     }

@@ -29,7 +29,7 @@ def render_markdown(c: Comparison) -> str:
     out = [f"# {_md(title_of(c))}", ""]
     out.append(
         f"{s['articles']} articles, {s['independent_sources']} independent sources. "
-        f"Claims: {s['claims']['shared']} shared, {s['claims']['partial']} partial, {s['claims']['single']} single. "
+        f"Claims: {s['claims']['shared']} shared, {s['claims']['partial']} partial, {s['claims']['contradicts']} contradicting, {s['claims']['single']} single. "
         f"Quotes: {s['quotes']['identical']} identical, {s['quotes']['truncated']} truncated, "
         f"{s['quotes']['reworded']} reworded. Numbers: {s['numbers']['agree']} agree, {s['numbers']['conflict']} conflict."
     )

@@ -11,7 +11,7 @@ from newsweave.report.common import by_source, title_of
 from newsweave.report.json_report import summary
 
 _STYLE = {"shared": "green", "identical": "green", "agree": "green", "partial": "yellow", "truncated": "yellow",
-          "reworded": "red", "conflict": "bold red", "single": "dim"}  # fmt: skip
+          "reworded": "red", "conflict": "bold red", "contradicts": "bold red", "single": "dim"}  # fmt: skip
 
 
 def _status(s: str) -> Text:
