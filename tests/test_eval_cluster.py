@@ -15,7 +15,15 @@ from typer.testing import CliRunner
 
 from newsweave.cli import app
 from newsweave.cluster import get_embedder
-from newsweave.eval.cluster import bcubed, evaluate_clustering, fix_mojibake, load_labelled, scores
+from newsweave.eval.cluster import (
+    analysed_entities,
+    bcubed,
+    evaluate_clustering,
+    fix_mojibake,
+    load_labelled,
+    recall_excluding,
+    scores,
+)
 from newsweave.eval.pairs import evaluate_pairs, load_pairs
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -39,47 +47,82 @@ def test_mojibake_is_undone_run_by_run() -> None:
     assert fix_mojibake("Egypt\u00e2\u0080\u0099s tourism \u2013 ok") == "Egypt\u2019s tourism \u2013 ok"
 
 
+def test_umbrella_scoring_leaves_only_recall_of_those_articles_out() -> None:
+    gold = ["wikinews_big-007", "wikinews_big-007", "e1", "e1", "e2"]
+    pred = ["p", "q", "r", "r", "r"]
+    s = scores(pred, gold)
+    u = s["umbrella_recall_excluded"]
+    assert u["bcubed_precision"] == s["bcubed_precision"]  # precision over every article
+    # recall over e1, e1, e2 only: all three are with their whole gold event
+    assert u["bcubed_recall"] == 1.0 and s["bcubed_recall"] < 1.0
+    assert "umbrella_recall_excluded" not in scores(["x", "y"], ["a", "b"])
+    assert recall_excluding(pred, gold, frozenset({"wikinews_big-007"})) == 1.0
+
+
 @pytest.fixture(scope="module")
 def galaxy() -> list:
     return load_labelled(GALAXY)
 
 
-@pytest.mark.slow
-def test_galaxy_incremental_gate(galaxy: list) -> None:
-    r = evaluate_clustering(galaxy, "incremental")
-    # measured: all 0.841 (P 0.848, R 0.835), dev 0.920, held-out 0.791, ARI 0.595, AMI 0.808
-    assert r["bcubed_f1"] >= 0.83
-    assert r["parts"]["dev"]["bcubed_f1"] >= 0.91
-    assert r["parts"]["test"]["bcubed_f1"] >= 0.77
-    assert r["ami"] >= 0.79
-    assert r["n_items"] == 369
+@pytest.fixture(scope="module")
+def galaxy_entities(galaxy: list) -> dict:
+    return analysed_entities(galaxy)  # as ``newsweave add`` does: analyse, then cluster
 
 
 @pytest.mark.slow
-def test_galaxy_batch_gate(galaxy: list) -> None:
-    r = evaluate_clustering(galaxy, "batch")
-    # measured: all 0.856 (P 0.851, R 0.861), dev 0.942, held-out 0.794, ARI 0.603, AMI 0.826
-    assert r["bcubed_f1"] >= 0.845
-    assert r["parts"]["dev"]["bcubed_f1"] >= 0.93
-    assert r["parts"]["test"]["bcubed_f1"] >= 0.78
-    assert r["ari"] >= 0.58
+def test_galaxy_incremental_gate(galaxy: list, galaxy_entities: dict) -> None:
+    r = evaluate_clustering(galaxy, "incremental", entities=galaxy_entities)
+    # measured (analysis entities): all P 0.917 R 0.793 F1 0.851; umbrella recall left out F1 0.901;
+    # dev P 0.941 F1 0.917; held-out P 0.924 F1 0.759 (the held-out part's own umbrella F1 0.857)
+    assert r["entities"] == "analysis" and r["n_items"] == 369
+    assert r["bcubed_precision"] >= 0.905 and r["bcubed_f1"] >= 0.84
+    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.89
+    assert r["parts"]["dev"]["bcubed_precision"] >= 0.93 and r["parts"]["dev"]["bcubed_f1"] >= 0.90
+    assert r["parts"]["test"]["bcubed_precision"] >= 0.91 and r["parts"]["test"]["bcubed_f1"] >= 0.74
 
 
 @pytest.mark.slow
-def test_wikiref_topics_with_noise() -> None:
+def test_galaxy_batch_gate(galaxy: list, galaxy_entities: dict) -> None:
+    r = evaluate_clustering(galaxy, "batch", entities=galaxy_entities)
+    # measured: all P 0.921 R 0.789 F1 0.850, umbrella recall left out 0.902; dev 0.920; held-out P 0.939
+    # F1 0.777
+    assert r["bcubed_precision"] >= 0.91 and r["bcubed_f1"] >= 0.84
+    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.89
+    assert r["parts"]["dev"]["bcubed_f1"] >= 0.90
+    assert r["parts"]["test"]["bcubed_precision"] >= 0.92 and r["parts"]["test"]["bcubed_f1"] >= 0.76
+
+
+@pytest.fixture(scope="module")
+def wikiref() -> tuple[list, dict]:
     items = load_labelled(WIKIREF)
-    r = evaluate_clustering(items, "batch")
-    # topic labels are coarser than stories, so recall is low by design; measured F1 0.759, P 0.899
-    assert r["bcubed_f1"] >= 0.74 and r["bcubed_precision"] >= 0.88
-    assert "without_noise" in r["parts"]
+    return items, analysed_entities(items)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["incremental", "batch"])
+def test_wikiref_topics_are_storylines(wikiref: tuple[list, dict], mode: str) -> None:
+    items, entities = wikiref
+    r = evaluate_clustering(items, mode, entities=entities, level="storyline")
+    # measured: incremental F1 0.874 (P 0.855), half_b (held out) 0.912; batch 0.882, half_b 0.922.
+    # The storyline threshold was calibrated on half_a (0.875 / 0.851)
+    assert r["level"] == "storyline"
+    assert r["bcubed_f1"] >= 0.86 and r["bcubed_precision"] >= 0.84
+    assert r["parts"]["half_b"]["bcubed_f1"] >= 0.90
+    assert r["parts"]["without_noise"]["bcubed_precision"] >= 0.99
+    events = evaluate_clustering(items, mode, entities=entities)
+    assert events["clusters_predicted"] > r["clusters_predicted"]  # storylines group events
 
 
 def test_eval_cluster_cli_json_last_line() -> None:
-    res = CliRunner().invoke(app, ["eval", "cluster", "--data", str(GALAXY), "--json"])
+    res = CliRunner().invoke(app, ["eval", "cluster", "--data", str(GALAXY), "--no-analyse", "--json"])
     assert res.exit_code == 0, res.output
     obj = json.loads(res.output.strip().splitlines()[-1])
     assert {"bcubed_f1", "bcubed_precision", "bcubed_recall", "ari", "ami"} <= set(obj)
-    assert obj["bcubed_f1"] >= 0.83
+    # measured without the analysis (cheap capitalised keys): P 0.911, F1 0.842
+    assert obj["entities"] == "capitalised words" and obj["level"] == "event"
+    assert obj["bcubed_precision"] >= 0.90 and obj["bcubed_f1"] >= 0.83
+    res = CliRunner().invoke(app, ["eval", "cluster", "--data", str(GALAXY), "--level", "topic"])
+    assert res.exit_code == 2 and "event or storyline" in res.output
 
 
 def test_pairs_lexical_gate() -> None:
