@@ -182,7 +182,8 @@ class StoryClusterer:
         vec = self._vectors(raw, emb)
         keys, query = self._index_keys(vec)
         candidates = self._candidates(query, vec.time)
-        scored = sorted(((self._similarity(vec, self.stories[sid]), sid) for sid in candidates), reverse=True)
+        sims = {sid: self._similarity(vec, self.stories[sid]) for sid in candidates}
+        scored = sorted(((g, sid) for sid, (g, _) in sims.items()), reverse=True)
         if scored and scored[0][0] >= opts.join_threshold:
             sid = scored[0][1]
         else:
@@ -205,7 +206,11 @@ class StoryClusterer:
                 cross = self._story_similarity(story, self.stories[other])
                 if cross >= opts.merge_threshold:
                     story = self._merge(story, self.stories[other], article.id, cross)
-        self._link_storylines(story, [sid for _, sid in scored[:4]])
+        # storylines: the candidates most similar without the event gate, if similar enough to matter
+        near = sorted(
+            ((p, sid) for sid, (_, p) in sims.items() if p >= opts.storyline_threshold), reverse=True
+        )
+        self._link_storylines(story, [sid for _, sid in near[:3]])
         return self.story_of[article.id]
 
     def _link_storylines(self, story: StoryState, others: Sequence[str]) -> None:
@@ -347,12 +352,16 @@ class StoryClusterer:
         centred = (emb - o.embedding_floor) / (1 - o.embedding_floor)
         return (1 - o.embedding_weight) * lexical + o.embedding_weight * centred
 
-    def _similarity(self, vec: Vectors, s: StoryState) -> float:
+    def _similarity(self, vec: Vectors, s: StoryState) -> tuple[float, float]:
+        """Mean similarity of an article to a story's articles: with the event gate, and without it on
+        the storyline time scale."""
         n = s.n
         emb = float(vec.emb @ s.emb) / n if vec.emb is not None and s.emb is not None else None
         sim = self._mix(dot(vec.body, s.body) / n, dot(vec.head, s.head) / n, dot(vec.ent, s.ent) / n, emb)
         shared = sum(s.sig.get(t, 0) for t in vec.sig) / n
-        return sim * self._time_factor(vec.time, s.first, s.last) * self._gate(shared)
+        event = sim * self._time_factor(vec.time, s.first, s.last) * self._gate(shared)
+        scale = self.options.storyline_time_scale_days
+        return event, sim * self._time_factor(vec.time, s.first, s.last, scale)
 
     def _story_similarity(self, a: StoryState, b: StoryState, event: bool = True) -> float:
         """Mean similarity between the articles of two stories: with the event gate and the event time

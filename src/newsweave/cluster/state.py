@@ -49,6 +49,8 @@ class StoryState:
         add_into(self.head, vec.head, cap)
         add_into(self.ent, vec.ent, cap)
         self.sig.update(vec.sig)
+        if len(self.sig) > 4 * cap:  # a long storyline: keep its most shared signature terms
+            self.sig = Counter(dict(self.sig.most_common(2 * cap)))
         if vec.emb is not None:
             self.emb = vec.emb.copy() if self.emb is None else self.emb + vec.emb
         if vec.time is not None:

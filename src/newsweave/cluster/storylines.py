@@ -76,9 +76,14 @@ class Storylines:
         return self.resolve(line)
 
     def resolve(self, line: str) -> str:
-        while line in self.merged_into:
-            line = self.merged_into[line]
-        return line
+        root = line
+        while root in self.merged_into:
+            root = self.merged_into[root]
+        while line != root:  # path compression: chains of merges stay short
+            nxt = self.merged_into[line]
+            self.merged_into[line] = root
+            line = nxt
+        return root
 
     def of_story(self, story_id: str) -> str:
         return self.resolve(self.of.get(story_id) or storyline_id_for(story_id))
