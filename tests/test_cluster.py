@@ -270,6 +270,12 @@ def test_store_records_merges_and_old_ids_lead_to_the_survivor() -> None:
     assert [(m[0], m[1], m[2]) for m in story_merges(store)] == [(first[x.id], first[y.id], bridge.id)]
     assert get_story(store, first[y.id]).id == first[x.id]
     assert {s.id for s in list_stories(store)} == {first[x.id]}
+    # one event, so one storyline: the younger storyline's id leads to the older one, also after recluster
+    line_x, line_y = "l" + first[x.id][1:], "l" + first[y.id][1:]
+    assert list_stories(store)[0].storyline_id == line_x
+    assert get_storyline(store, line_y, list_stories(store)).id == line_x
+    recluster(store)
+    assert get_storyline(store, line_y, list_stories(store)).id == line_x
     # a month later the same words start a new story: the old one is outside the window
     later = replace(x, id="d" * 16, published_at=t0 + timedelta(days=40))
     store.add_articles([later])

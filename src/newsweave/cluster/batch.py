@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -111,8 +111,10 @@ def cluster_batch_links(
     previous: Mapping[str, str] | None = None,
     embedder: Callable[[Sequence[str]], np.ndarray] | None = None,
     previous_storylines: Mapping[str, str] | None = None,
+    reserved_storylines: Collection[str] = (),
 ) -> tuple[list[Story], list[StorylineLink]]:
-    """:func:`cluster_batch`, with the storyline links and their evidence."""
+    """:func:`cluster_batch`, with the storyline links and their evidence; new storyline ids avoid
+    ``reserved_storylines``."""
     opts = options or ClusterOptions()
     arts = sorted(unique_by_id(articles), key=_time_key)
     if not arts:
@@ -129,7 +131,9 @@ def cluster_batch_links(
         lines: dict[str, list[int]] = {}
         for i, st in enumerate(named):
             lines.setdefault(by_first.get(st.article_ids[0], st.id), []).append(i)
-        return _with_storylines(named, list(lines.values()), previous_storylines or {}), []
+        return _with_storylines(
+            named, list(lines.values()), previous_storylines or {}, reserved_storylines
+        ), []
     raws = [raw_features(a, (entities or {}).get(a.id)) for a in arts]
     emb = embedder([_embed_text(a) for a in arts]) if (embedder and opts.use_embeddings) else None
     groups = _average_linkage(arts, similarity_matrix(raws, opts, emb), opts.batch_threshold)
@@ -138,15 +142,18 @@ def cluster_batch_links(
     plain = similarity_matrix(raws, opts, emb, level="storyline")
     members = [[index[a] for a in s.article_ids] for s in stories]
     lines_idx = link_events(plain, members, opts.storyline_threshold)
-    stories = _with_storylines(stories, lines_idx, previous_storylines or {})
+    stories = _with_storylines(stories, lines_idx, previous_storylines or {}, reserved_storylines)
     return stories, _links(stories, members, lines_idx, plain, raws)
 
 
 def _with_storylines(
-    stories: Sequence[Story], lines: Sequence[Sequence[int]], previous: Mapping[str, str]
+    stories: Sequence[Story],
+    lines: Sequence[Sequence[int]],
+    previous: Mapping[str, str],
+    reserved: Collection[str] = (),
 ) -> list[Story]:
     ordered = [sorted(line, key=lambda i: (_first_key(stories[i]), stories[i].id)) for line in lines]
-    names = name_storylines([s.id for s in stories], ordered, previous)
+    names = name_storylines([s.id for s in stories], ordered, previous, reserved)
     return [replace(s, storyline_id=names[s.id]) for s in stories]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,16 +135,20 @@ def link_events(
 
 
 def name_storylines(
-    events: Sequence[str], lines: Sequence[Sequence[int]], previous: Mapping[str, str]
+    events: Sequence[str],
+    lines: Sequence[Sequence[int]],
+    previous: Mapping[str, str],
+    reserved: Collection[str] = (),
 ) -> dict[str, str]:
     """Story id -> storyline id for batch storylines: an old storyline id goes to the new storyline that
-    holds most of its stories; others are named after their first (earliest) story."""
+    holds most of its stories; others are named after their first (earliest) story, avoiding the
+    ``reserved`` ids (storylines absorbed earlier, whose ids lead to their survivors)."""
     overlaps = []
     for li, line in enumerate(lines):
         for old, n in Counter(previous[events[e]] for e in line if events[e] in previous).items():
             overlaps.append((-n, old, li))
     names: dict[int, str] = {}
-    used: set[str] = set()
+    used: set[str] = set(reserved)
     for _, old, li in sorted(overlaps):
         if li not in names and old not in used:
             names[li] = old

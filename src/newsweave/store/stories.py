@@ -339,8 +339,14 @@ def recluster(store: Store, options: ClusterOptions | None = None) -> list[Story
     previous_lines = storylines_of(store)
     articles = list(store.iter_articles())
     ents = entity_keys(store, [a.id for a in articles])
+    absorbed = [a for a, _ in stored_storyline_merges(store)]
     stories, links = cluster_batch_links(
-        articles, options, entities=ents, previous=previous, previous_storylines=previous_lines
+        articles,
+        options,
+        entities=ents,
+        previous=previous,
+        previous_storylines=previous_lines,
+        reserved_storylines=absorbed,
     )
     clusterer = StoryClusterer(options)
     clusterer.observe(raw_features(a, ents.get(a.id)) for a in articles)

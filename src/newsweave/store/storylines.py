@@ -117,11 +117,12 @@ def save_storylines(
 ) -> None:
     """Write story -> storyline rows for ``assignment``, and the merges and links not stored yet.
 
-    Runs inside the caller's transaction; ``replace_all`` (recluster) clears the three tables first."""
+    Runs inside the caller's transaction; ``replace_all`` (recluster) first clears the assignment and the
+    links (the merges stay, so an absorbed id still leads to its survivor)."""
     ensure_storylines_schema(store)
     con = store.con
     if replace_all:
-        for table in ("story_storylines", "storyline_merges", "storyline_links"):
+        for table in ("story_storylines", "storyline_links"):
             con.execute(f"DELETE FROM {table}")
     ids = list(assignment)
     if ids:
@@ -178,11 +179,10 @@ def list_storylines(store: Store, stories: Sequence[Story]) -> list[Storyline]:
     for s in stories:
         groups.setdefault(of[s.id], []).append(replace_line(s, of[s.id]))
     links = _links(store)
-    story_ids = {s.id for s in stories}
     out = []
     for line, members in groups.items():
         ids = {s.id for s in members}
-        own = tuple(k for k in links if k.a in ids and k.b in ids and k.a in story_ids)
+        own = tuple(k for k in links if k.a in ids and k.b in ids and k.a != k.b)
         out.append(Storyline(line, tuple(sorted(members, key=lambda s: (_when(s), s.id))), own))
     return sorted(out, key=lambda x: (-x.n_articles, x.id))
 
@@ -209,12 +209,26 @@ def replace_line(s: Story, line: str) -> Story:
 
 
 def _links(store: Store) -> list[StorylineLink]:
+    """The stored links, their stories' ids following story merges (a link made before a merge)."""
+    merged = dict(store.con.execute("SELECT absorbed, survivor FROM story_merges").fetchall())
+
+    def story(sid: str) -> str:
+        seen = set()
+        while sid in merged and sid not in seen:
+            seen.add(sid)
+            sid = merged[sid]
+        return sid
+
     rows = store.con.execute(
         "SELECT a, b, similarity, entities, terms FROM storyline_links ORDER BY linked_at, a, b"
     ).fetchall()
     return [
         StorylineLink(
-            r[0], r[1], float(r[2]), tuple(json.loads(r[3] or "[]")), tuple(json.loads(r[4] or "[]"))
+            story(r[0]),
+            story(r[1]),
+            float(r[2]),
+            tuple(json.loads(r[3] or "[]")),
+            tuple(json.loads(r[4] or "[]")),
         )
         for r in rows
     ]
