@@ -396,3 +396,41 @@ def test_story_headline_is_the_title_the_others_share_most() -> None:
     (story,) = c.to_stories()
     (batch,) = cluster_batch(seeds_)
     assert story.title == batch.title == story_headline(seeds_)
+
+
+def test_add_groups_on_the_analysis_entities_and_shows_their_names() -> None:
+    from newsweave.model import Analysis, Entity, EntityMention, Span
+    from newsweave.store.analysis import entity_keys as stored_entity_keys
+    from newsweave.store.analysis import entity_names, save_analysis
+
+    def mention(aid: str, text: str, label: str, canonical: str) -> EntityMention:
+        return EntityMention(Span(aid, 0, len(text)), text, label, canonical)
+
+    store = Store.open(":memory:")
+    save_analysis(
+        store,
+        [
+            Analysis(
+                "a1",
+                mentions=(
+                    mention("a1", "Vitali Klitschko", "PERSON", "Vitali Klitschko"),
+                    mention("a1", "Klitschko", "PERSON", "Vitali Klitschko"),
+                    mention("a1", "Tuesday", "DATE", "Tuesday"),
+                    mention("a1", "Kyiv", "GPE", "Kyiv"),
+                ),
+                entities=(
+                    Entity("Vitali Klitschko", "PERSON", ("Klitschko",), "person:klitschko"),
+                    Entity("Kyiv", "GPE", (), ""),
+                ),
+            ),
+            Analysis(
+                "a2",
+                mentions=(mention("a2", "Klitschko", "PERSON", "Klitschko"),),
+                entities=(Entity("Klitschko", "PERSON", (), "person:klitschko"),),
+            ),
+        ],
+    )
+    keys = stored_entity_keys(store, ["a1", "a2", "never-analysed"])
+    # one key per name mention (dates left out); an entity without a key counts by its folded name
+    assert keys == {"a1": ["person:klitschko", "person:klitschko", "kyiv"], "a2": ["person:klitschko"]}
+    assert entity_names(store, ["person:klitschko", "unknown"]) == {"person:klitschko": "Klitschko"}

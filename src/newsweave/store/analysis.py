@@ -222,3 +222,18 @@ def entity_keys(store: Any, article_ids: Sequence[str]) -> dict[str, list[str]]:
     for aid, canonical, label, key in rows:
         grouped.setdefault(aid, []).append((canonical, label, key))
     return {aid: mention_keys(ms) for aid, ms in grouped.items()}
+
+
+def entity_names(store: Any, keys: Sequence[str]) -> dict[str, str]:
+    """Entity key -> the canonical name most often stored under it (for showing keys to a reader)."""
+    if not keys or not _has_tables(store):
+        return {}
+    rows = store.con.execute(
+        "SELECT key, canonical, count(*) AS n FROM analysis_entities WHERE key IN (SELECT unnest(?)) "
+        "GROUP BY key, canonical ORDER BY key, n DESC, canonical",
+        [list(keys)],
+    ).fetchall()
+    out: dict[str, str] = {}
+    for key, canonical, _ in rows:
+        out.setdefault(key, canonical)
+    return out

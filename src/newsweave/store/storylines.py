@@ -19,6 +19,7 @@ import pyarrow as pa
 from newsweave.cluster.storylines import StorylineLink, StorylineMerge, storyline_id_for
 from newsweave.errors import NotFoundError
 from newsweave.model import Story
+from newsweave.store.analysis import entity_names
 from newsweave.store.duck import Store
 
 STORYLINES_DDL = """
@@ -209,7 +210,8 @@ def replace_line(s: Story, line: str) -> Story:
 
 
 def _links(store: Store) -> list[StorylineLink]:
-    """The stored links, their stories' ids following story merges (a link made before a merge)."""
+    """The stored links, their stories' ids following story merges (a link made before a merge), their
+    entity keys shown as the analysis' canonical names where there is one."""
     merged = dict(store.con.execute("SELECT absorbed, survivor FROM story_merges").fetchall())
 
     def story(sid: str) -> str:
@@ -222,12 +224,13 @@ def _links(store: Store) -> list[StorylineLink]:
     rows = store.con.execute(
         "SELECT a, b, similarity, entities, terms FROM storyline_links ORDER BY linked_at, a, b"
     ).fetchall()
+    names = entity_names(store, sorted({k for r in rows for k in json.loads(r[3] or "[]")}))
     return [
         StorylineLink(
             story(r[0]),
             story(r[1]),
             float(r[2]),
-            tuple(json.loads(r[3] or "[]")),
+            tuple(dict.fromkeys(names.get(k, k) for k in json.loads(r[3] or "[]"))),
             tuple(json.loads(r[4] or "[]")),
         )
         for r in rows
