@@ -2,9 +2,11 @@
 
 A story is one news event and merges only on strong evidence; a storyline links events that share the
 affair's names and words (the Savile inquiry's arrests and the BBC director's resignation; two Gaza
-airstrikes days apart). Two events are linked when the mean similarity between their articles, without
-the event gate and with a longer time scale, reaches ``ClusterOptions.storyline_threshold``. Each link
-keeps its evidence: the entities and terms that weigh most in both events.
+airstrikes days apart). Two storylines join when the mean similarity between their articles reaches
+``ClusterOptions.storyline_threshold`` (average linkage), with a looser event gate (a couple of shared
+signature terms) and a longer time scale than events. The incremental clusterer checks this when an
+article arrives, against the storylines of the stories most similar to it. Each link keeps its evidence:
+the entities and terms that weigh most in both events.
 
 A storyline's id comes from its founding story ("s1f2..." founds "l1f2...") and never changes; when
 an event links two storylines, the younger is merged into the older and the merge is recorded, as for
@@ -102,11 +104,6 @@ class Storylines:
         self.merged_into[absorbed] = survivor
         self.merges.append(StorylineMerge(survivor, absorbed, b))
         return survivor
-
-    def story_absorbed(self, survivor: str, absorbed: str) -> None:
-        """Story ``absorbed`` was merged into ``survivor``: one event, so one storyline."""
-        if self.of_story(absorbed) != self.of_story(survivor):
-            self.link(survivor, absorbed, 1.0, (), ())
 
 
 def link_events(
