@@ -26,6 +26,7 @@ from newsweave.store.stories import (
     recluster,
     story_links,
     story_merges,
+    story_splits,
 )
 from newsweave.store.storylines import get_storyline, list_storylines
 
@@ -196,7 +197,16 @@ def test_store_round_trip_keeps_ids_across_runs(corpus: list[tuple[Article, str]
             assert before.get(sid) == members  # an unchanged story keeps its id
     assert_events_precise_storylines_exact(list_stories(store), corpus)
     assert {s.storyline_id for s in list_stories(store)} == set(now.values())
-    assert story_merges(store) == []
+    # what recluster split or merged is recorded; every old id still leads to a story with its articles
+    splits = story_splits(store)
+    for parent, child, n in splits:
+        assert parent != child and n == len(before[parent] & after[child]) > 0
+    lost = {sid for sid, members in before.items() if sid in after and members - after[sid]}
+    assert lost <= {p for p, _, _ in splits}
+    assert {m[1] for m in story_merges(store)} == set(before) - set(after)  # dissolved ids
+    for sid, members in before.items():
+        kept = get_story(store, sid)
+        assert set(kept.article_ids) & members
 
 
 def test_store_keeps_rewrite_and_wire_copy_links(corpus: list[tuple[Article, str]]) -> None:

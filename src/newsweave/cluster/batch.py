@@ -112,9 +112,10 @@ def cluster_batch_links(
     embedder: Callable[[Sequence[str]], np.ndarray] | None = None,
     previous_storylines: Mapping[str, str] | None = None,
     reserved_storylines: Collection[str] = (),
+    reserved_stories: Collection[str] = (),
 ) -> tuple[list[Story], list[StorylineLink]]:
-    """:func:`cluster_batch`, with the storyline links and their evidence; new storyline ids avoid
-    ``reserved_storylines``."""
+    """:func:`cluster_batch`, with the storyline links and their evidence; new story and storyline ids
+    avoid ``reserved_stories`` and ``reserved_storylines`` (ids merged away earlier)."""
     opts = options or ClusterOptions()
     arts = sorted(unique_by_id(articles), key=_time_key)
     if not arts:
@@ -125,7 +126,7 @@ def cluster_batch_links(
         stories = clusterer.to_stories()
         groups = [list(s.article_ids) for s in stories]
         line_of = {s.id: s.storyline_id or "" for s in stories}
-        named = _stories(arts, groups, previous or {})
+        named = _stories(arts, groups, previous or {}, reserved_stories)
         # the clusterer's storylines, renamed with the new story ids
         by_first = {s.article_ids[0]: line_of[s.id] for s in stories}
         lines: dict[str, list[int]] = {}
@@ -137,7 +138,7 @@ def cluster_batch_links(
     raws = [raw_features(a, (entities or {}).get(a.id)) for a in arts]
     emb = embedder([_embed_text(a) for a in arts]) if (embedder and opts.use_embeddings) else None
     groups = _average_linkage(arts, similarity_matrix(raws, opts, emb), opts.batch_threshold)
-    stories = _stories(arts, groups, previous or {})
+    stories = _stories(arts, groups, previous or {}, reserved_stories)
     index = {a.id: i for i, a in enumerate(arts)}
     plain = similarity_matrix(raws, opts, emb, level="storyline")
     members = [[index[a] for a in s.article_ids] for s in stories]
@@ -212,7 +213,12 @@ def _average_linkage(arts: Sequence[Article], sim: np.ndarray, threshold: float)
     return list(groups.values())
 
 
-def _stories(arts: Sequence[Article], groups: list[list[str]], previous: Mapping[str, str]) -> list[Story]:
+def _stories(
+    arts: Sequence[Article],
+    groups: list[list[str]],
+    previous: Mapping[str, str],
+    reserved: Collection[str] = (),
+) -> list[Story]:
     by_id = {a.id: a for a in arts}
     # old ids go to the new groups they overlap most (largest overlaps first, each id used once)
     overlaps = []
@@ -220,10 +226,11 @@ def _stories(arts: Sequence[Article], groups: list[list[str]], previous: Mapping
         for old, n in Counter(previous[a] for a in g if a in previous).items():
             overlaps.append((-n, old, gi))
     names: dict[int, str] = {}
-    used: set[str] = set()
+    used: set[str] = set(reserved)  # ids merged away earlier lead to their survivors: never reused
     for _, old, gi in sorted(overlaps):
         if gi not in names and old not in used:
-            names[gi], used = old, used | {old}
+            names[gi] = old
+            used.add(old)
     out = []
     for gi, g in enumerate(groups):
         sid = names.get(gi)
