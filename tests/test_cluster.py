@@ -19,6 +19,7 @@ from newsweave.errors import NotFoundError
 from newsweave.ingest import IngestOptions, read_inputs, read_text_article
 from newsweave.model import Article, Story, article_id_for
 from newsweave.store import Store
+from newsweave.store.history import story_splits
 from newsweave.store.stories import (
     assign_stories,
     get_story,
@@ -26,7 +27,6 @@ from newsweave.store.stories import (
     recluster,
     story_links,
     story_merges,
-    story_splits,
 )
 from newsweave.store.storylines import get_storyline, list_storylines
 

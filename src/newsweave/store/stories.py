@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
 
-from newsweave.cluster import ClusterOptions, Merge, StoryClusterer
+from newsweave.cluster import ClusterOptions, StoryClusterer
 from newsweave.cluster.batch import cluster_batch_links
 from newsweave.cluster.features import raw_features
 from newsweave.dedup import DedupOptions, find_duplicates, find_rewrites
@@ -25,6 +24,7 @@ from newsweave.errors import NotFoundError
 from newsweave.model import Article, Span, Story
 from newsweave.store.analysis import entity_keys
 from newsweave.store.duck import Store
+from newsweave.store.history import dissolved_as_merges, ensure_history_schema, save_splits
 from newsweave.store.storylines import (
     ensure_storylines_schema,
     forget_stories,
@@ -56,12 +56,6 @@ CREATE TABLE IF NOT EXISTS story_merges (
     article_id VARCHAR,
     similarity DOUBLE,
     merged_at TIMESTAMPTZ
-);
-CREATE TABLE IF NOT EXISTS story_splits (
-    parent VARCHAR,
-    child VARCHAR,
-    n_articles INTEGER,
-    split_at TIMESTAMPTZ
 );
 CREATE TABLE IF NOT EXISTS duplicates (
     story_id VARCHAR,
@@ -99,6 +93,7 @@ _CHANNELS = ("body", "head", "ent")
 def ensure_stories_schema(store: Store) -> None:
     store.ensure_schema(STORIES_DDL)
     ensure_storylines_schema(store)
+    ensure_history_schema(store)
 
 
 # ---------------------------------------------------------------------- loading
@@ -363,65 +358,14 @@ def recluster(store: Store, options: ClusterOptions | None = None) -> list[Story
     for seq, s in enumerate(sorted(stories, key=lambda s: (s.first_seen is None, s.first_seen, s.id))):
         clusterer.restore_story(s.id, seq, [by_id[a] for a in s.article_ids], ents, s.storyline_id)
     clusterer.storylines.links.extend(links)
-    clusterer.merges.extend(_recluster_merges(previous, stories))
+    clusterer.merges.extend(dissolved_as_merges(previous, stories))
     store.con.execute("DELETE FROM stories")
     store.con.execute("DELETE FROM story_articles")
     store.con.execute("DELETE FROM duplicates")
     store.con.execute("DELETE FROM rewrites")
     save_stories(store, clusterer, everything=True)
-    _save_splits(store, previous, stories)
+    save_splits(store, previous, stories)
     return clusterer.to_stories()
-
-
-def _recluster_merges(previous: dict[str, str], stories: Sequence[Story]) -> list[Merge]:
-    """Old stories that recluster dissolved: each is recorded as merged into the new story holding most
-    of its articles, so its id still leads somewhere."""
-    new_ids = {s.id for s in stories}
-    holders: dict[str, Counter[str]] = {}
-    for s in stories:
-        for aid in s.article_ids:
-            if aid in previous:
-                holders.setdefault(previous[aid], Counter())[s.id] += 1
-    out = []
-    for old, where in sorted(holders.items()):
-        if old not in new_ids:
-            survivor, _ = min(where.items(), key=lambda kv: (-kv[1], kv[0]))
-            first = min(a for a, o in previous.items() if o == old)
-            out.append(Merge(survivor, old, first, 0.0))
-    return out
-
-
-def _save_splits(store: Store, previous: dict[str, str], stories: Sequence[Story]) -> None:
-    """Record where recluster split an old story: one row per new story holding some of its articles
-    (other than the story that kept the old id)."""
-    rows = []
-    for s in stories:
-        for old, n in sorted(Counter(previous[a] for a in s.article_ids if a in previous).items()):
-            if old != s.id:
-                rows.append((old, s.id, n))
-    parents = Counter(old for old, _, _ in rows)
-    now = datetime.now(UTC)
-    kept = [r for r in rows if parents[r[0]] > 1 or r[0] in {s.id for s in stories}]
-    store.insert_arrow(
-        "story_splits",
-        pa.table(
-            {
-                "parent": [r[0] for r in kept],
-                "child": [r[1] for r in kept],
-                "n_articles": pa.array([r[2] for r in kept], pa.int32()),
-                "split_at": pa.array([now] * len(kept), pa.timestamp("us", tz="UTC")),
-            }
-        ),
-    )
-
-
-def story_splits(store: Store) -> list[tuple[str, str, int]]:
-    """(old story, new story, articles moved) for every split recorded by recluster."""
-    ensure_stories_schema(store)
-    rows = store.con.execute(
-        "SELECT parent, child, n_articles FROM story_splits ORDER BY split_at, parent, child"
-    )
-    return [(r[0], r[1], int(r[2])) for r in rows.fetchall()]
 
 
 # ---------------------------------------------------------------------- reading
