@@ -208,3 +208,4 @@ class Story:
     sources: tuple[str, ...] = ()
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    storyline_id: str | None = None  # the storyline (ongoing affair) this event belongs to

@@ -5,6 +5,10 @@ transactional batches (so an interrupted run keeps every finished batch and a re
 adding is idempotent), records every rejected input with its reason, and only then runs the per-article
 analysis and the incremental story assignment on the stored articles that still lack them: the new ones,
 and those an earlier run wrote but did not get to analyse or assign (stopped, or told not to).
+
+The analysis runs before the story assignment, so stories are grouped on the analysis' canonical
+entities (``store.analysis.entity_keys``); an article stored with ``--no-analyse`` is grouped on cheap
+capitalised-word keys instead.
 """
 
 from __future__ import annotations

@@ -1,23 +1,30 @@
-"""Story clustering: each article joins the best matching story or starts one.
+"""Story clustering: each article joins the best matching story (one news event) or starts one; the
+events of one ongoing affair are linked as a storyline.
 
-Features: TF-IDF of body and of title + lead (statistics kept incrementally), shared entity keys,
-closeness in time, and MiniLM embeddings when installed and asked for. The incremental
-:class:`StoryClusterer` keeps story ids stable and records merges; :func:`cluster_batch` re-clusters a
-whole set with average linkage over the same similarity. Constants and their calibration:
-:mod:`newsweave.cluster.options`.
+Features: TF-IDF of body and of title + lead (statistics kept incrementally), the analysis stage's
+entities (cheap capitalised keys when an article was not analysed), closeness in time, MiniLM embeddings
+when installed and asked for, and the event gate (shared signature terms). The incremental
+:class:`StoryClusterer` keeps story and storyline ids stable and records merges; :func:`cluster_batch`
+re-clusters a whole set with average linkage over the same similarity. :func:`story_headline` is the one
+headline rule. Constants and their calibration: :mod:`newsweave.cluster.options`.
 """
 
 from newsweave.cluster.batch import cluster_batch, similarity_matrix
 from newsweave.cluster.clusterer import Merge, StoryClusterer, story_id_for
+from newsweave.cluster.headline import story_headline
 from newsweave.cluster.options import ClusterOptions
+from newsweave.cluster.storylines import StorylineLink, storyline_id_for
 from newsweave.embed import get_embedder
 
 __all__ = [
     "ClusterOptions",
     "Merge",
     "StoryClusterer",
+    "StorylineLink",
     "cluster_batch",
     "get_embedder",
     "similarity_matrix",
+    "story_headline",
     "story_id_for",
+    "storyline_id_for",
 ]

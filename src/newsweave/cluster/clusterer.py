@@ -20,13 +20,16 @@ import heapq
 import logging
 import math
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from newsweave.cluster.features import DocFreq, RawFeatures, dot, raw_features, terms, tfidf_unit
+from newsweave.cluster.features import DocFreq, RawFeatures, dot, raw_features, signature, tfidf_unit
+from newsweave.cluster.headline import headline_of
 from newsweave.cluster.options import ClusterOptions
+from newsweave.cluster.state import StoryState, Vectors, fold
+from newsweave.cluster.storylines import Storylines, shared_evidence
 from newsweave.dedup.near import unique_by_id
 from newsweave.model import Article, Story
 
@@ -48,43 +51,6 @@ class Merge:
     absorbed: str
     article_id: str
     similarity: float
-
-
-@dataclass
-class _Vectors:
-    body: dict[str, float]
-    head: dict[str, float]
-    ent: dict[str, float]
-    emb: np.ndarray | None
-    time: float | None
-
-
-@dataclass
-class StoryState:
-    id: str
-    seq: int  # creation order (older stories have smaller seq)
-    article_ids: list[str] = field(default_factory=list)
-    body: dict[str, float] = field(default_factory=dict)
-    head: dict[str, float] = field(default_factory=dict)
-    ent: dict[str, float] = field(default_factory=dict)
-    emb: np.ndarray | None = None
-    first: float | None = None
-    last: float | None = None
-    closed: bool = False  # outside the time window of the stream: vectors dropped, headline kept
-    headline: str | None = None
-
-    @property
-    def n(self) -> int:
-        return len(self.article_ids)
-
-
-def _add_into(acc: dict[str, float], vec: dict[str, float], cap: int) -> None:
-    for k, v in vec.items():
-        acc[k] = acc.get(k, 0.0) + v
-    if len(acc) > 2 * cap:  # keep the heaviest terms; amortised so pruning is rare
-        keep = {k: acc[k] for k in heapq.nlargest(cap, acc, key=acc.__getitem__)}
-        acc.clear()
-        acc.update(keep)
 
 
 class StoryClusterer:
@@ -109,6 +75,8 @@ class StoryClusterer:
         self.titles: dict[str, str] = {}  # article id -> title (for story headlines)
         self.sources: dict[str, str] = {}  # article id -> outlet
         self.times: dict[str, float] = {}
+        self.storylines = Storylines()
+        self.lines: dict[str, StoryState] = {}  # storyline id -> summed vectors of its articles
         self.reserved_ids: set[str] = set()  # ids of stored stories not loaded (never reused)
         self.touched: set[str] = set()  # stories changed since load (what a save must write)
         self._postings: dict[str, deque[str]] = {}
@@ -139,7 +107,7 @@ class StoryClusterer:
     def add_many(
         self,
         articles: Sequence[Article],
-        entities: dict[str, Sequence[str]] | None = None,
+        entities: Mapping[str, Sequence[str]] | None = None,
         chunk: int = 2000,
     ) -> dict[str, str]:
         """Add articles in time order (undated ones last), ``chunk`` at a time: the term statistics of a
@@ -161,10 +129,12 @@ class StoryClusterer:
         story_id: str,
         seq: int,
         articles: Sequence[Article],
-        entities: dict[str, Sequence[str]] | None = None,
+        entities: Mapping[str, Sequence[str]] | None = None,
+        storyline: str | None = None,
     ) -> None:
         """Rebuild a stored story from its articles (statistics must already be loaded: no counting here)."""
         story = self.stories.setdefault(story_id, StoryState(story_id, seq))
+        self.storylines.found(story_id, seq, storyline)
         self._seq = max(self._seq, seq + 1)
         embs: list[np.ndarray | None] = [None] * len(articles)
         if self.embedder and articles:
@@ -180,6 +150,10 @@ class StoryClusterer:
             story_id = self.merged_into[story_id]
         return story_id
 
+    def storyline_of(self, story_id: str) -> str:
+        """The current storyline id of a story (follows story and storyline merges)."""
+        return self.storylines.of_story(self.resolve(story_id))
+
     def to_stories(self) -> list[Story]:
         """The current stories, largest first."""
         out = [self._story(s) for s in self.stories.values()]
@@ -192,13 +166,15 @@ class StoryClusterer:
         self.stats["head"].add(raw.head)
         self.stats["ent"].add(raw.entities)
 
-    def _vectors(self, raw: RawFeatures, emb: np.ndarray | None) -> _Vectors:
-        return _Vectors(
-            body=tfidf_unit(raw.body, self.stats["body"], max_terms=self.options.story_terms),
+    def _vectors(self, raw: RawFeatures, emb: np.ndarray | None) -> Vectors:
+        body = tfidf_unit(raw.body, self.stats["body"], max_terms=self.options.story_terms)
+        return Vectors(
+            body=body,
             head=tfidf_unit(raw.head, self.stats["head"]),
             ent=tfidf_unit(raw.entities, self.stats["ent"]),
             emb=emb,
             time=raw.time,
+            sig=signature(body, self.options.signature_terms),
         )
 
     def _add_raw(self, article: Article, raw: RawFeatures, emb: np.ndarray | None) -> str:
@@ -206,7 +182,8 @@ class StoryClusterer:
         vec = self._vectors(raw, emb)
         keys, query = self._index_keys(vec)
         candidates = self._candidates(query, vec.time)
-        scored = sorted(((self._similarity(vec, self.stories[sid]), sid) for sid in candidates), reverse=True)
+        sims = {sid: self._similarity(vec, self.stories[sid]) for sid in candidates}
+        scored = sorted(((g, sid) for sid, (g, _) in sims.items()), reverse=True)
         if scored and scored[0][0] >= opts.join_threshold:
             sid = scored[0][1]
         else:
@@ -214,6 +191,7 @@ class StoryClusterer:
             while sid in self.stories or sid in self.merged_into or sid in self.reserved_ids:
                 sid += "x"
             self.stories[sid] = StoryState(sid, self._seq)
+            self.storylines.found(sid, self._seq)
             self._seq += 1
         story = self.stories[sid]
         self._absorb(story, article, vec)
@@ -228,7 +206,34 @@ class StoryClusterer:
                 cross = self._story_similarity(story, self.stories[other])
                 if cross >= opts.merge_threshold:
                     story = self._merge(story, self.stories[other], article.id, cross)
+        # storylines: the candidates most similar without the event gate, if similar enough to matter
+        near = sorted(
+            ((p, sid) for sid, (_, p) in sims.items() if p >= opts.storyline_threshold), reverse=True
+        )
+        self._link_storylines(story, [sid for _, sid in near[:3]])
         return self.story_of[article.id]
+
+    def _link_storylines(self, story: StoryState, others: Sequence[str]) -> None:
+        """Link the article's event to candidate events of the same affair: their storylines join when
+        the mean similarity between the two storylines' articles (no event gate, storyline time scale)
+        reaches ``storyline_threshold`` (average linkage, as the batch path)."""
+        for other_id in others:
+            other = self.stories.get(self.resolve(other_id))
+            if other is None or other.id == story.id or other.closed:
+                continue
+            mine, theirs = self._line_state(story), self._line_state(other)
+            if mine is theirs or mine.closed or theirs.closed:
+                continue
+            sim = self._story_similarity(mine, theirs, event=False)
+            if sim >= self.options.storyline_threshold:
+                older, younger = (other, story) if other.seq <= story.seq else (story, other)
+                self._join_lines(
+                    older.id,
+                    younger.id,
+                    sim,
+                    shared_evidence(older.ent, younger.ent),
+                    shared_evidence(older.body, younger.body),
+                )
 
     def _close_stale(self) -> None:
         """Drop the vectors of stories whose last article is two windows older than the newest one.
@@ -243,8 +248,10 @@ class StoryClusterer:
         for story in self.stories.values():
             if not story.closed and story.last is not None and story.last < horizon:
                 story.headline = self._headline(story, story.article_ids)
-                story.body, story.head, story.ent, story.emb = {}, {}, {}, None
-                story.closed = True
+                story.close()
+        for line in self.lines.values():
+            if not line.closed and line.last is not None and line.last < horizon:
+                line.close()
 
     def _post(self, keys: Iterable[str], sid: str) -> None:
         for k in keys:
@@ -252,17 +259,13 @@ class StoryClusterer:
             if not posting or posting[-1] != sid:
                 posting.append(sid)
 
-    def _absorb(self, story: StoryState, article: Article, vec: _Vectors) -> None:
+    def _absorb(self, story: StoryState, article: Article, vec: Vectors) -> None:
         cap = self.options.story_terms
-        story.article_ids.append(article.id)
-        _add_into(story.body, vec.body, cap)
-        _add_into(story.head, vec.head, cap)
-        _add_into(story.ent, vec.ent, cap)
-        if vec.emb is not None:
-            story.emb = vec.emb.copy() if story.emb is None else story.emb + vec.emb
+        story.add(article.id, vec, cap)
+        line = self._line_state(story)
+        if not line.closed:
+            line.add(article.id, vec, cap)
         if vec.time is not None:
-            story.first = vec.time if story.first is None else min(story.first, vec.time)
-            story.last = vec.time if story.last is None else max(story.last, vec.time)
             self.times[article.id] = vec.time
         self.story_of[article.id] = story.id
         self.touched.add(story.id)
@@ -271,7 +274,15 @@ class StoryClusterer:
         if article.source:
             self.sources[article.id] = article.source
 
-    def _index_keys(self, vec: _Vectors) -> tuple[list[str], list[str]]:
+    def _line_state(self, story: StoryState) -> StoryState:
+        """The summed vectors of the story's storyline (created with the story's first article)."""
+        line = self.storylines.of_story(story.id)
+        state = self.lines.get(line)
+        if state is None:
+            state = self.lines[line] = StoryState(line, story.seq)
+        return state
+
+    def _index_keys(self, vec: Vectors) -> tuple[list[str], list[str]]:
         """The keys an article posts, and the (three times as many) keys it looks up.
 
         Keys are the heaviest body terms (``index_terms`` of them), head terms and entity keys (half as
@@ -318,12 +329,20 @@ class StoryClusterer:
                 break
         return out
 
-    def _time_factor(self, t: float | None, first: float | None, last: float | None) -> float:
+    def _time_factor(
+        self, t: float | None, first: float | None, last: float | None, scale: float | None = None
+    ) -> float:
         opts = self.options
         if t is None or first is None or last is None:
             return 1.0
         gap = max(first - t, t - last, 0.0) / _DAY
-        return 1.0 - opts.time_weight + opts.time_weight * math.exp(-gap / opts.time_scale_days)
+        return 1.0 - opts.time_weight + opts.time_weight * math.exp(-gap / (scale or opts.time_scale_days))
+
+    def _gate(self, mean_shared: float, event: bool = True) -> float:
+        """The event gate: 1 when the mean signature overlap reaches ``signature_shared``, less below
+        (``storyline_signature_shared`` for storylines)."""
+        need = self.options.signature_shared if event else self.options.storyline_signature_shared
+        return min(1.0, mean_shared / need) if need > 0 else 1.0
 
     def _mix(self, body: float, head: float, ent: float, emb: float | None) -> float:
         o = self.options
@@ -333,41 +352,56 @@ class StoryClusterer:
         centred = (emb - o.embedding_floor) / (1 - o.embedding_floor)
         return (1 - o.embedding_weight) * lexical + o.embedding_weight * centred
 
-    def _similarity(self, vec: _Vectors, s: StoryState) -> float:
+    def _similarity(self, vec: Vectors, s: StoryState) -> tuple[float, float]:
+        """Mean similarity of an article to a story's articles: with the event gate, and without it on
+        the storyline time scale."""
         n = s.n
         emb = float(vec.emb @ s.emb) / n if vec.emb is not None and s.emb is not None else None
         sim = self._mix(dot(vec.body, s.body) / n, dot(vec.head, s.head) / n, dot(vec.ent, s.ent) / n, emb)
-        return sim * self._time_factor(vec.time, s.first, s.last)
+        shared = sum(s.sig.get(t, 0) for t in vec.sig) / n
+        event = sim * self._time_factor(vec.time, s.first, s.last) * self._gate(shared)
+        scale = self.options.storyline_time_scale_days
+        return event, sim * self._time_factor(vec.time, s.first, s.last, scale)
 
-    def _story_similarity(self, a: StoryState, b: StoryState) -> float:
+    def _story_similarity(self, a: StoryState, b: StoryState, event: bool = True) -> float:
+        """Mean similarity between the articles of two stories: with the event gate and the event time
+        scale (``event``), or without the gate on the storyline time scale."""
         nn = a.n * b.n
         emb = float(a.emb @ b.emb) / nn if a.emb is not None and b.emb is not None else None
         sim = self._mix(dot(a.body, b.body) / nn, dot(a.head, b.head) / nn, dot(a.ent, b.ent) / nn, emb)
         mid = None if a.first is None or a.last is None else (a.first + a.last) / 2
-        return sim * self._time_factor(mid, b.first, b.last)
+        small, large = (a.sig, b.sig) if len(a.sig) <= len(b.sig) else (b.sig, a.sig)
+        shared = sum(c * large.get(t, 0) for t, c in small.items()) / nn
+        if not event:
+            scale = self.options.storyline_time_scale_days
+            return sim * self._time_factor(mid, b.first, b.last, scale) * self._gate(shared, event=False)
+        return sim * self._time_factor(mid, b.first, b.last) * self._gate(shared)
 
     def _merge(self, a: StoryState, b: StoryState, article_id: str, sim: float) -> StoryState:
         survivor, absorbed = (a, b) if a.seq <= b.seq else (b, a)
-        cap = self.options.story_terms
         for aid in absorbed.article_ids:
             self.story_of[aid] = survivor.id
-        survivor.article_ids.extend(absorbed.article_ids)
-        _add_into(survivor.body, absorbed.body, cap)
-        _add_into(survivor.head, absorbed.head, cap)
-        _add_into(survivor.ent, absorbed.ent, cap)
-        if absorbed.emb is not None:
-            survivor.emb = absorbed.emb.copy() if survivor.emb is None else survivor.emb + absorbed.emb
-        for t in (absorbed.first, absorbed.last):
-            if t is not None:
-                survivor.first = t if survivor.first is None else min(survivor.first, t)
-                survivor.last = t if survivor.last is None else max(survivor.last, t)
+        lines = self._line_state(survivor), self._line_state(absorbed)
+        fold(survivor, absorbed, self.options.story_terms)
         del self.stories[absorbed.id]
         self.touched.discard(absorbed.id)
         self.touched.add(survivor.id)
         self.merged_into[absorbed.id] = survivor.id
         self.merges.append(Merge(survivor.id, absorbed.id, article_id, round(sim, 4)))
+        if lines[0] is not lines[1]:
+            self._join_lines(survivor.id, absorbed.id, 1.0, (), ())
         log.info("story %s merged into %s (article %s)", absorbed.id, survivor.id, article_id)
         return survivor
+
+    def _join_lines(self, a: str, b: str, sim: float, entities: Sequence[str], terms: Sequence[str]) -> None:
+        """Put stories ``a`` and ``b`` in one storyline; the absorbed storyline's sums go to the survivor."""
+        before = {self.storylines.of_story(a), self.storylines.of_story(b)}
+        survivor = self.storylines.link(a, b, sim, entities, terms)
+        for line in before - {survivor}:
+            gone = self.lines.pop(line, None)
+            if gone is not None:
+                target = self.lines.setdefault(survivor, StoryState(survivor, gone.seq))
+                fold(target, gone, self.options.story_terms)
 
     def _story(self, s: StoryState) -> Story:
         from datetime import UTC, datetime
@@ -384,20 +418,12 @@ class StoryClusterer:
             sources=sources,
             first_seen=dt(s.first),
             last_seen=dt(s.last),
+            storyline_id=self.storylines.of_story(s.id),
         )
 
     def _headline(self, s: StoryState, ids: Sequence[str]) -> str | None:
-        """The title whose words are most typical of the story (heaviest in the story's head vector)."""
-        best, best_score = None, -1.0
-        for aid in ids:
-            title = self.titles.get(aid)
-            if not title:
-                continue
-            words = set(terms(title))
-            score = sum(s.head.get(w, 0.0) for w in words) / math.sqrt(len(words) + 1)
-            if score > best_score:
-                best, best_score = title, score
-        return best
+        """The story's headline by the one rule (:func:`newsweave.cluster.headline.story_headline`)."""
+        return headline_of([(self.titles.get(a), self.times.get(a), a) for a in ids])
 
 
 def _embed_text(a: Article) -> str:

@@ -10,15 +10,17 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
-from newsweave.model import Article
+from newsweave.model import Analysis, Article
 from newsweave.text import STOP_WORDS, content_words, stem
 
 LEAD_CHARS = 700  # the lead: summary/subtitle plus the first 700 characters (about the first paragraph)
 BODY_CHARS = 6000  # long pages (live blogs, transcripts) are cut: their tails add noise, not topic
+K = TypeVar("K")
 _CAP = re.compile(
     r"(?:[A-Z]\.|[A-Z][\w'\-]*)(?:[ \t]+(?:(?:of|de|del|al|bin|van|von|du|la|le|the)[ \t]+)?(?:[A-Z]\.|[A-Z][\w'\-]*))*"
 )
@@ -106,6 +108,34 @@ def raw_features(article: Article, entities: Sequence[str] | None = None) -> Raw
         entities=ent,
         time=article.published_at.timestamp() if article.published_at else None,
     )
+
+
+def signature(body: Mapping[K, float], size: int) -> frozenset[K]:
+    """The ``size`` heaviest body terms of an article: its rarest, most repeated words, which two
+    reports of one event share and two events of one affair mostly do not (a fight and the ceasefire
+    talks after it share "Gaza" and "Hamas", not "ceasefire", "Cairo" and "proposal")."""
+    return frozenset(heapq.nlargest(size, body, key=body.__getitem__))
+
+
+def analysis_entity_keys(analysis: Analysis) -> list[str]:
+    """The entity channel from the analysis stage: the canonical key of every name mention (so "Vitali
+    Klitschko", "Klitschko" and "Mr Klitschko" count as one entity, three times)."""
+    keys = {e.canonical: e.key for e in analysis.entities}
+    return mention_keys((m.canonical, m.label, keys.get(m.canonical)) for m in analysis.mentions)
+
+
+def mention_keys(mentions: Iterable[tuple[str | None, str | None, str | None]]) -> list[str]:
+    """Entity keys of ``(canonical name, label, entity key)`` mentions: the key, else the folded name.
+
+    Numeric and date labels are left out (the number parser reads numbers; a date is no name)."""
+    return [
+        key or canonical.casefold()
+        for canonical, label, key in mentions
+        if canonical and label not in NON_NAME_LABELS
+    ]
+
+
+NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:

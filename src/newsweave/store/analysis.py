@@ -197,3 +197,43 @@ def load_analysis(store: Any, article_id: str) -> Analysis | None:
         for r in _fetch(store, "analysis_quantities", a)
     )
     return Analysis(a, sentences, mentions, entities, quotes, quantities)
+
+
+def entity_keys(store: Any, article_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The clustering's entity channel of analysed articles: each name mention's entity key, in order
+    (:func:`newsweave.cluster.features.mention_keys`). Articles never analysed are absent."""
+    from newsweave.cluster.features import mention_keys
+
+    if not article_ids or not _has_tables(store):
+        return {}
+    store.con.register("_nw_ek", pa.table({"id": list(article_ids)}))
+    try:
+        rows = store.con.execute(
+            "SELECT r.article_id, m.canonical, m.label, e.key FROM analysis_runs r "
+            "JOIN _nw_ek i ON r.article_id = i.id "
+            "LEFT JOIN analysis_mentions m ON m.article_id = r.article_id "
+            "LEFT JOIN (SELECT DISTINCT ON (article_id, canonical) article_id, canonical, key "
+            "           FROM analysis_entities) e ON e.article_id = m.article_id AND e.canonical = m.canonical "
+            "ORDER BY r.article_id, m.idx"
+        ).fetchall()
+    finally:
+        store.con.unregister("_nw_ek")
+    grouped: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
+    for aid, canonical, label, key in rows:
+        grouped.setdefault(aid, []).append((canonical, label, key))
+    return {aid: mention_keys(ms) for aid, ms in grouped.items()}
+
+
+def entity_names(store: Any, keys: Sequence[str]) -> dict[str, str]:
+    """Entity key -> the canonical name most often stored under it (for showing keys to a reader)."""
+    if not keys or not _has_tables(store):
+        return {}
+    rows = store.con.execute(
+        "SELECT key, canonical, count(*) AS n FROM analysis_entities WHERE key IN (SELECT unnest(?)) "
+        "GROUP BY key, canonical ORDER BY key, n DESC, canonical",
+        [list(keys)],
+    ).fetchall()
+    out: dict[str, str] = {}
+    for key, canonical, _ in rows:
+        out.setdefault(key, canonical)
+    return out

@@ -16,12 +16,22 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsweave.cluster import ClusterOptions, StoryClusterer, cluster_batch
+from newsweave.cluster import ClusterOptions, StoryClusterer
+from newsweave.cluster.batch import cluster_batch_links
 from newsweave.cluster.features import raw_features
 from newsweave.dedup import DedupOptions, find_duplicates, find_rewrites
 from newsweave.errors import NotFoundError
 from newsweave.model import Article, Span, Story
+from newsweave.store.analysis import entity_keys
 from newsweave.store.duck import Store
+from newsweave.store.history import dissolved_as_merges, ensure_history_schema, save_splits
+from newsweave.store.storylines import (
+    ensure_storylines_schema,
+    forget_stories,
+    save_storylines,
+    stored_storyline_merges,
+    storylines_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +92,8 @@ _CHANNELS = ("body", "head", "ent")
 
 def ensure_stories_schema(store: Store) -> None:
     store.ensure_schema(STORIES_DDL)
+    ensure_storylines_schema(store)
+    ensure_history_schema(store)
 
 
 # ---------------------------------------------------------------------- loading
@@ -117,9 +129,16 @@ def load_clusterer(
     active = con.execute(sql, params).fetchall()
     c.reserved_ids.update(r[0] for r in con.execute("SELECT id FROM stories").fetchall())
     members = _members(store, [sid for sid, _ in active])
-    arts = {a.id: a for a in store.get_articles([aid for ids in members.values() for aid in ids])}
+    member_ids = [aid for ids in members.values() for aid in ids]
+    arts = {a.id: a for a in store.get_articles(member_ids)}
+    ents = entity_keys(store, member_ids)
+    lines = storylines_of(store, [sid for sid, _ in active])
+    for absorbed, survivor in stored_storyline_merges(store):
+        c.storylines.merged_into[absorbed] = survivor
     for sid, seq in sorted(active, key=lambda r: r[1]):
-        c.restore_story(sid, int(seq), [arts[a] for a in members.get(sid, []) if a in arts])
+        c.restore_story(
+            sid, int(seq), [arts[a] for a in members.get(sid, []) if a in arts], ents, storyline=lines[sid]
+        )
     c.touched.clear()
     log.info("clusterer loaded: %d active stories of %d", len(active), len(c.reserved_ids))
     return c
@@ -179,6 +198,14 @@ def save_stories(
             for table in ("stories", "duplicates", "rewrites"):
                 column = "id" if table == "stories" else "story_id"
                 con.execute(f"DELETE FROM {table} WHERE {column} = ?", [m.absorbed])
+        forget_stories(store, [m.absorbed for m in new_merges])
+        save_storylines(
+            store,
+            {s.id: clusterer.storyline_of(s.id) for s in stories},
+            clusterer.storylines.merges,
+            clusterer.storylines.links,
+            replace_all=everything,
+        )
         _save_stats(store, clusterer)
         con.execute("COMMIT")
     except Exception:
@@ -302,7 +329,7 @@ def assign_stories(
     if not new_articles:
         return {}
     clusterer = load_clusterer(store, new_articles, options)
-    mapping = clusterer.add_many(new_articles)
+    mapping = clusterer.add_many(new_articles, entities=entity_keys(store, [a.id for a in new_articles]))
     save_stories(store, clusterer)
     return {aid: clusterer.resolve(sid) for aid, sid in mapping.items()}
 
@@ -311,18 +338,33 @@ def recluster(store: Store, options: ClusterOptions | None = None) -> list[Story
     """Batch re-clustering of every stored article; surviving stories keep their ids."""
     ensure_stories_schema(store)
     previous = dict(store.con.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    previous_lines = storylines_of(store)
     articles = list(store.iter_articles())
-    stories = cluster_batch(articles, options, previous=previous)
+    ents = entity_keys(store, [a.id for a in articles])
+    absorbed = [a for a, _ in stored_storyline_merges(store)]
+    merged_away = [r[0] for r in store.con.execute("SELECT absorbed FROM story_merges").fetchall()]
+    stories, links = cluster_batch_links(
+        articles,
+        options,
+        entities=ents,
+        previous=previous,
+        previous_storylines=previous_lines,
+        reserved_storylines=absorbed,
+        reserved_stories=merged_away,
+    )
     clusterer = StoryClusterer(options)
-    clusterer.observe(raw_features(a) for a in articles)
+    clusterer.observe(raw_features(a, ents.get(a.id)) for a in articles)
     by_id = {a.id: a for a in articles}
     for seq, s in enumerate(sorted(stories, key=lambda s: (s.first_seen is None, s.first_seen, s.id))):
-        clusterer.restore_story(s.id, seq, [by_id[a] for a in s.article_ids])
+        clusterer.restore_story(s.id, seq, [by_id[a] for a in s.article_ids], ents, s.storyline_id)
+    clusterer.storylines.links.extend(links)
+    clusterer.merges.extend(dissolved_as_merges(previous, stories))
     store.con.execute("DELETE FROM stories")
     store.con.execute("DELETE FROM story_articles")
     store.con.execute("DELETE FROM duplicates")
     store.con.execute("DELETE FROM rewrites")
     save_stories(store, clusterer, everything=True)
+    save_splits(store, previous, stories)
     return clusterer.to_stories()
 
 
@@ -340,6 +382,7 @@ def list_stories(store: Store) -> list[Story]:
     by_story: dict[str, list[str]] = {sid: [] for sid in members}
     for sid, aid in rows:
         by_story.setdefault(sid, []).append(aid)
+    lines = storylines_of(store, list(members))
     out = []
     for r in store.con.execute(
         "SELECT id, title, sources, first_seen, last_seen FROM stories ORDER BY n_articles DESC, id"
@@ -352,6 +395,7 @@ def list_stories(store: Store) -> list[Story]:
                 sources=tuple(json.loads(r[2] or "[]")),
                 first_seen=r[3],
                 last_seen=r[4],
+                storyline_id=lines[r[0]],
             )
         )
     return out
@@ -361,8 +405,9 @@ def get_story(store: Store, story_id: str) -> Story:
     """One story by id or unique id prefix; a merged story's id leads to the story it was merged into."""
     ensure_stories_schema(store)
     merged = dict(store.con.execute("SELECT absorbed, survivor FROM story_merges").fetchall())
-    sid = story_id
-    while sid in merged:
+    sid, seen = story_id, set()
+    while sid in merged and sid not in seen:
+        seen.add(sid)
         sid = merged[sid]
     stories = {s.id: s for s in list_stories(store)}
     if sid in stories:
