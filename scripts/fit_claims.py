@@ -99,12 +99,12 @@ def fit_single(xy: dict, stories: list[str]) -> tuple[float, ...]:
     return (round(float(m.intercept_[0]), 4), *(round(float(w), 4) for w in m.coef_[0]))
 
 
-def score(sc, data: dict, stories: list[str], models: dict[str, facts.LinkModel], singles=None) -> dict:
+def score(sc, data: dict, stories: list[str], models: dict[str, facts.LinkModel], single_models=None) -> dict:
     tot: dict[str, int] = {}
     for s in stories:
         d = data[s]
         claims = build_claims(d["sents"], d["ids"], d["ids"], list(range(len(d["ids"]))), None, model=models[s],
-                              vectors=d["sv"], single=(singles or {}).get(s))  # fmt: skip
+                              vectors=d["sv"], single=(single_models or {}).get(s))  # fmt: skip
         groups, singles = [], []
         for c in claims:
             by: dict[str, list] = {}
@@ -146,6 +146,8 @@ def main() -> int:
         ("with embeddings", emb, facts.EMB_MODEL),
         ("lexical", None, facts.LEX_MODEL),
     ):
+        if args.only and args.only != name.split()[0]:
+            continue
         feats = facts.FEATURES if embedder is not None else facts.LEX_FEATURES
         data = {s: story_data(sc, by_id[s], arts, embedder) for s in use}
         print(f"== {name}: {len(feats)} features")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from newsweave.cluster.headline import story_headline
 from newsweave.compare import framing as fr
 from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
@@ -110,6 +111,7 @@ def compare_articles(
         entities=tuple(entities),
         framing=framing,
         independent_sources=n_indep,
+        headline=_run(warnings, "headline", lambda: story_headline(arts), None),
         undecided=tuple(
             Evidence(arts[s.index].id, sources[s.index], s.start, s.end, s.text)
             for s in undecided(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 CLAIM_STATUSES = ("shared", "partial", "contradicts", "single")
 QUOTE_STATUSES = ("identical", "truncated", "reworded", "single")
@@ -151,6 +151,7 @@ class Comparison:
     entities: tuple[AliasRow, ...] = ()
     framing: Framing = field(default_factory=Framing)
     independent_sources: int = 0
+    headline: str | None = None  # the story's headline, by the one rule (newsweave.cluster.story_headline)
     undecided: tuple[Evidence, ...] = ()  # sentences neither linked to another source nor surely single
     embeddings_used: bool = False
     schema_version: str = SCHEMA_VERSION

@@ -20,6 +20,9 @@ STATUS_NOTE = {
 
 
 def title_of(c: Comparison) -> str:
+    """The story's headline (one rule for stories, story and report), else the first title there is."""
+    if c.headline:
+        return c.headline
     for s in c.sources:
         if s.title:
             return s.title

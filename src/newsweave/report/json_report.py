@@ -65,6 +65,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
                             for x in c.framing.attribution],
             "timeline": [{"date": x.date, "label": x.label, "evidence": _ev(x.evidence)} for x in c.framing.timeline],
         },
+        "headline": c.headline,
         "undecided": [_ev(e) for e in c.undecided],
         "summary": summary(c),
         "warnings": list(c.warnings),
