@@ -17,7 +17,7 @@ from fetch_fixtures import PARAGRAPHS, html_paragraphs, page, rss
 from local_http import LocalServer, Reply, gzip_bomb, redirect
 from newsweave.fetch import Fetcher, FetchOptions, poll
 from newsweave.fetch.changes import changes_between, word_diff
-from newsweave.fetch.history import article_versions, diff_json, pick_versions
+from newsweave.fetch.history import article_changes, article_versions, diff_json, pick_versions
 from newsweave.model import ArticleVersion
 from newsweave.store import Store
 from newsweave.store.fetch import count_versions
@@ -93,6 +93,7 @@ def test_a_feed_is_stored_then_answered_304_then_its_changes_become_versions(
     assert versions[0].fetched_at <= versions[1].fetched_at
     described = [c["description"] for c in diff_json(*pick_versions(versions, None, None))["changes"]]
     assert any(d.startswith("toll updated from 12 to 14 at ") for d in described)
+    assert [c.describe() for c in article_changes(store, harbour_id)] == described
     assert any(
         d.startswith('headline changed from "Harbour" to "Crane collapse toll rises to 14"')
         for d in described
@@ -152,6 +153,21 @@ def test_a_section_page_is_followed_through_its_article_links(
     second = poll(store, fetcher, server.url("/world"))
     assert second.skipped == 2 and second.added == []
     assert server.count("/world/crane-collapse-at-port-velmar") == 1
+
+
+def test_a_stopped_poll_leaves_the_rest_for_the_next_one(
+    server: LocalServer, store: Store, fetcher: Fetcher
+) -> None:
+    import threading
+
+    server.routes["/news/orchard-story-today"] = Reply(page("Frost ruins harvest", PARAGRAPHS["orchard"]))
+    server.routes["/feed.xml"] = Reply(rss([teaser("orchard")]), "application/rss+xml", etag='"s"')
+    stop = threading.Event()
+    stop.set()  # as a SIGTERM during the poll would
+    stopped = poll(store, fetcher, server.url("/feed.xml"), stop=stop)
+    assert stopped.kind == "feed" and stopped.added == [] and "/news/orchard-story-today" not in server.hits
+    resumed = poll(store, fetcher, server.url("/feed.xml"))  # not a 304: the feed's ETag was not kept
+    assert resumed.kind == "feed" and len(resumed.added) == 1
 
 
 def test_broken_and_hostile_feeds_end_with_a_reason_and_keep_the_valid_entries(
@@ -262,3 +278,45 @@ def test_version_lookup_errors_are_clear(store: Store) -> None:
     with pytest.raises(UsageError, match="no version 5"):
         pick_versions([_version(1, "x", "t", 1), _version(2, "y", "t", 2)], 1, 5)
     assert count_versions(store) == 0
+
+
+def test_a_round_waits_for_a_busy_store_then_is_skipped(
+    monkeypatch: pytest.MonkeyPatch, fetcher: Fetcher
+) -> None:
+    import importlib
+
+    from newsweave.errors import StoreError
+    from newsweave.fetch.watch import WatchOptions, watch
+
+    watch_module = importlib.import_module("newsweave.fetch.watch")  # the package exports the function
+
+    tries: list[int] = []
+
+    def busy() -> Store:
+        tries.append(1)
+        raise StoreError("could not set lock on file")
+
+    monkeypatch.setattr(watch_module, "STORE_WAIT", 0.6)
+    summary = watch(busy, ["http://127.0.0.1:9/feed.xml"], WatchOptions(max_rounds=1), fetcher)
+    assert summary.rounds == 1 and summary.polls == [] and 2 <= len(tries) <= 3
+
+
+def test_sources_files_and_intervals(tmp_path: Path) -> None:
+    from newsweave.errors import UsageError
+    from newsweave.fetch import parse_every, read_sources
+
+    listed = tmp_path / "feeds.txt"
+    listed.write_text(
+        "# my feeds\nhttps://a.example/rss\n\nhttps://b.example/atom.xml\nhttps://a.example/rss\n"
+    )
+    assert read_sources(listed) == ["https://a.example/rss", "https://b.example/atom.xml"]
+    bad = tmp_path / "bad.opml"
+    bad.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><opml><body>&e;</body></opml>')
+    with pytest.raises(UsageError, match="bad.opml: not a readable OPML file"):
+        read_sources(bad)
+    with pytest.raises(UsageError, match="cannot read the list of feeds"):
+        read_sources(tmp_path / "missing.txt")
+    assert [parse_every(x) for x in ("90s", "10m", "1h", "600", "1.5h")] == [90, 600, 3600, 600, 5400]
+    for wrong in ("soon", "10x", "5s"):
+        with pytest.raises(UsageError, match="--every"):
+            parse_every(wrong)

@@ -90,7 +90,7 @@ def watch(
     def on_signal(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():  # a second signal: stop now
             raise KeyboardInterrupt
-        sys.stderr.write(f"{signal.Signals(signum).name}: stopping after the current poll\n")
+        sys.stderr.write(f"{signal.Signals(signum).name}: stopping (after the poll in progress, if any)\n")
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -101,11 +101,10 @@ def watch(
         else:
             _print_poll(result, False)
 
-    store = open_store(db)
-    try:
-        summary = run_watch(store, urls, options, stop=stop, on_poll=on_poll)
+    open_store(db).close()  # a store that cannot be opened is an error before the first poll
+    try:  # the store is opened for each round and closed between rounds, so other commands can read it
+        summary = run_watch(lambda: open_store(db), urls, options, stop=stop, on_poll=on_poll)
     finally:
-        store.close()
         for s, h in previous.items():
             signal.signal(s, h)
     if not as_json:

@@ -107,6 +107,7 @@ def add(
             f"[bold green]added {len(summary.added)}[/]  duplicates {len(summary.duplicates)}  "
             f"[bold {'red' if summary.rejected else 'green'}]rejected {len(summary.rejected)}[/]  "
             f"analysed {summary.analysed}  stories touched {stories}  (store: {total_articles} articles)"
+            + (f"  new versions {len(fetched.new_versions)}" if fetched else "")
         )
         if summary.rejected:
             t = Table("file", "position", "reason", title="Rejected inputs")

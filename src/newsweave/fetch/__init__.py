@@ -13,6 +13,7 @@ polls), ``changes`` (what changed between two versions of an article).
 from newsweave.fetch.changes import Change, changes_between, word_diff
 from newsweave.fetch.follow import PollResult, poll
 from newsweave.fetch.guard import FetchError, FetchRefused, check_url
+from newsweave.fetch.history import article_changes, article_versions
 from newsweave.fetch.http import Fetcher, FetchResult, HostPacer
 from newsweave.fetch.options import FetchOptions
 from newsweave.fetch.watch import (
@@ -37,6 +38,8 @@ __all__ = [
     "WatchOptions",
     "WatchSummary",
     "add_urls",
+    "article_changes",
+    "article_versions",
     "changes_between",
     "check_url",
     "is_url",

@@ -18,6 +18,7 @@ Analysis and story assignment are not run here: the caller runs
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -73,8 +74,17 @@ class PollResult:
         )
 
 
-def poll(store: Store, fetcher: Fetcher, url: str, ingest: IngestOptions = IngestOptions()) -> PollResult:
-    """Fetch ``url`` once and store what is new in it (see the module's docstring). Never raises FetchError."""
+def poll(
+    store: Store,
+    fetcher: Fetcher,
+    url: str,
+    ingest: IngestOptions = IngestOptions(),
+    stop: threading.Event | None = None,
+) -> PollResult:
+    """Fetch ``url`` once and store what is new in it (see the module's docstring). Never raises FetchError.
+
+    ``stop``, when set, ends the poll before the next linked page: what is left is fetched next time.
+    """
     ensure_fetch_schema(store)
     start = time.monotonic()
     result = PollResult(url)
@@ -103,6 +113,9 @@ def poll(store: Store, fetcher: Fetcher, url: str, ingest: IngestOptions = Inges
         _store(store, candidate, got.fetched_at, result)
     retry = False
     for link in parsed.links:
+        if stop is not None and stop.is_set():
+            retry = True  # the feed's validators are not kept, so the next poll reads it again
+            break
         retry |= _follow(store, fetcher, link, ingest, result)
     store.add_rejected(result.rejected)
     etag, modified = (state.etag, state.last_modified) if retry else (got.etag, got.last_modified)

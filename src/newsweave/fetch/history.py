@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsweave.errors import NotFoundError, UsageError
-from newsweave.fetch.changes import changes_between, word_diff
+from newsweave.fetch.changes import Change, changes_between, word_diff
 from newsweave.fetch.documents import canonical_url
 from newsweave.fetch.watch import is_url
 from newsweave.model import ArticleVersion
@@ -31,6 +31,14 @@ def article_versions(store: Store, ref: str) -> tuple[str, list[ArticleVersion]]
     if not versions:
         raise NotFoundError(f"article {article_id} was not fetched from a URL, so it has no versions")
     return article_id, versions
+
+
+def article_changes(store: Store, article_id: str) -> list[Change]:
+    """Every change of a stored article, version after version, oldest first (empty when it was never
+    fetched or never changed): what a comparison or a web page shows beside the article."""
+    ensure_fetch_schema(store)
+    versions = versions_of(store, article_id)
+    return [c for old, new in zip(versions, versions[1:], strict=False) for c in changes_between(old, new)]
 
 
 def pick_versions(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
-from newsweave.errors import UsageError
+from newsweave.errors import StoreError, UsageError
 from newsweave.fetch.follow import PollResult, poll
 from newsweave.fetch.guard import FetchRefused, check_url
 from newsweave.fetch.http import Fetcher
@@ -35,6 +35,8 @@ _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d
 # impolite to the site (feeds publish every few minutes at most; most say <ttl>15</ttl> or more).
 MIN_EVERY = 60.0
 SOURCES_FILE_MAX_BYTES = 4 * 1024 * 1024
+# Seconds a round waits for a store another command holds (a listing takes well under a second).
+STORE_WAIT = 30.0
 
 
 @dataclass(frozen=True)
@@ -129,14 +131,19 @@ def add_urls(
 
 
 def watch(
-    store: Store,
+    store: Store | Callable[[], Store],
     urls: Sequence[str],
     options: WatchOptions = WatchOptions(),
     fetcher: Fetcher | None = None,
     stop: threading.Event | None = None,
     on_poll: Callable[[PollResult], None] | None = None,
 ) -> WatchSummary:
-    """Poll ``urls`` round after round until ``stop`` is set, ``options.once``, or ``options.max_rounds``."""
+    """Poll ``urls`` round after round until ``stop`` is set, ``options.once``, or ``options.max_rounds``.
+
+    ``store`` is a Store, or a function that opens one: then the store is opened for each round and closed
+    between rounds, so other processes can read it while the watch waits (DuckDB lets one process at a
+    time open a file).
+    """
     stop = stop or threading.Event()
     summary = WatchSummary()
     own = fetcher is None
@@ -144,14 +151,13 @@ def watch(
     try:
         while not stop.is_set():
             began = time.monotonic()
-            for url in urls:
-                if stop.is_set():
-                    break
-                result = _poll_or_refuse(store, fetcher, url, options)
-                summary.polls.append(result)
-                if on_poll is not None:
-                    on_poll(result)
-            process_pending(store, options.add, summary.pipeline)
+            current = store if isinstance(store, Store) else _open_when_free(store, stop)
+            if current is not None:  # None: another process held the store all along; round skipped
+                try:
+                    _round(current, fetcher, urls, options, stop, on_poll, summary)
+                finally:
+                    if current is not store:
+                        current.close()
             summary.rounds += 1
             if options.once or (options.max_rounds is not None and summary.rounds >= options.max_rounds):
                 break
@@ -162,7 +168,41 @@ def watch(
     return summary
 
 
-def _poll_or_refuse(store: Store, fetcher: Fetcher, url: str, options: WatchOptions) -> PollResult:
+def _open_when_free(opener: Callable[[], Store], stop: threading.Event) -> Store | None:
+    """The store, opened as soon as no other process holds it (within ``STORE_WAIT`` seconds), or None."""
+    deadline = time.monotonic() + STORE_WAIT
+    while True:
+        try:
+            return opener()
+        except StoreError as e:
+            if time.monotonic() >= deadline or stop.is_set():
+                log.warning("store busy for %g s, round skipped: %s", STORE_WAIT, e)
+                return None
+            stop.wait(0.5)
+
+
+def _round(
+    store: Store,
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    options: WatchOptions,
+    stop: threading.Event,
+    on_poll: Callable[[PollResult], None] | None,
+    summary: WatchSummary,
+) -> None:
+    for url in urls:
+        if stop.is_set():
+            break
+        result = _poll_or_refuse(store, fetcher, url, options, stop)
+        summary.polls.append(result)
+        if on_poll is not None:
+            on_poll(result)
+    process_pending(store, options.add, summary.pipeline)
+
+
+def _poll_or_refuse(
+    store: Store, fetcher: Fetcher, url: str, options: WatchOptions, stop: threading.Event
+) -> PollResult:
     """A poll, or the refusal of a URL whose scheme is not HTTP (recorded like any rejected input)."""
     if not url.lower().startswith(("http://", "https://")):
         try:
@@ -171,4 +211,10 @@ def _poll_or_refuse(store: Store, fetcher: Fetcher, url: str, options: WatchOpti
             rejected = Rejected(url, "", e.reason, "http")
             store.add_rejected([rejected])
             return PollResult(url, "failed", rejected=[rejected], error=e.reason)
-    return poll(store, fetcher, url, options.add.ingest)
+    try:
+        return poll(store, fetcher, url, options.add.ingest, stop)
+    except Exception as e:  # one source's unexpected failure never stops the others
+        log.warning("%s: unexpected %s", url, type(e).__name__, exc_info=True)
+        rejected = Rejected(url, "", f"unexpected error: {type(e).__name__}: {e}", "http")
+        store.add_rejected([rejected])
+        return PollResult(url, "failed", rejected=[rejected], error=rejected.reason)
