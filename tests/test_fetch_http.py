@@ -271,3 +271,31 @@ def test_the_pacer_keeps_requests_to_one_host_apart() -> None:
     pacer.wait("a.example", interval=3.0)  # long after: no wait; a robots.txt crawl delay of 3 s ...
     pacer.wait("a.example")  # ... keeps the next request 3 s away, not 1
     assert slept == [1.0, 3.0]
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name() -> None:
+    import ssl
+    from pathlib import Path
+
+    import httpx
+
+    tls_dir = Path(__file__).parent / "data" / "tls"
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(tls_dir / "news-test.pem", tls_dir / "news-test.key")
+    server = LocalServer(tls=server_ctx)
+    try:
+        server.routes["/a"] = Reply(page("Harbour", PARAGRAPHS["harbour"]))
+        client_ctx = ssl.create_default_context(cafile=str(tls_dir / "news-test.pem"))
+
+        def fetcher() -> Fetcher:
+            names = {"news.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
+            transport = httpx.HTTPTransport(verify=client_ctx)
+            return Fetcher(options(), resolver=lambda h, p: names[h], transport=transport)
+
+        with fetcher() as f:  # the name is only in the certificate and the Host header: no DNS involved
+            got = f.fetch(f"https://news.test:{server.port}/a")
+        assert got.status == 200 and b"Port Velmar" in got.body
+        with fetcher() as f, pytest.raises(FetchError, match="cannot connect"):
+            f.fetch(f"https://other.test:{server.port}/a")  # the certificate does not name other.test
+    finally:
+        server.close()
