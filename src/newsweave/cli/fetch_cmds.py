@@ -104,6 +104,9 @@ def watch(
     open_store(db).close()  # a store that cannot be opened is an error before the first poll
     try:  # the store is opened for each round and closed between rounds, so other commands can read it
         summary = run_watch(lambda: open_store(db), urls, options, stop=stop, on_poll=on_poll)
+    except KeyboardInterrupt:  # a second signal: the poll in progress is abandoned (and redone next time)
+        sys.stderr.write("interrupted\n")
+        raise typer.Exit(130) from None
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
@@ -180,9 +183,10 @@ def diff(
         console.print(Text("* " + change["description"]))
     console.print()
     body = Text()
-    for part in result["diff"]:
+    parts = result["diff"]
+    for i, part in enumerate(parts):
         if part["op"] == "equal":
-            body.append(part["before"] + " ")
+            body.append(_context(part["before"], first=i == 0, last=i == len(parts) - 1) + " ")
             continue
         if part["before"]:
             body.append(f"[-{part['before']}-]", style="red strike")
@@ -191,6 +195,19 @@ def diff(
             body.append(f"{{+{part['after']}+}}", style="green")
             body.append(" ")
     console.print(body)
+
+
+DIFF_CONTEXT = 12  # words of unchanged text shown on each side of a change (the rest is "...")
+
+
+def _context(words: str, first: bool, last: bool) -> str:
+    """An unchanged passage cut down to the words next to the changes around it."""
+    w = words.split()
+    keep_head = 0 if first else DIFF_CONTEXT
+    keep_tail = 0 if last else DIFF_CONTEXT
+    if len(w) <= keep_head + keep_tail + 1:
+        return words
+    return " ".join([*w[:keep_head], "...", *w[len(w) - keep_tail :]]).strip()
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -94,8 +94,12 @@ def changes_between(old: ArticleVersion, new: ArticleVersion) -> list[Change]:
             removed += len(a.split())
             added += len(b.split())
     if removed or added:
-        out.append(Change("text", None, f"{removed} words removed, {added} added", at))
+        out.append(Change("text", None, f"{_words(removed)} removed, {added} added", at))
     return out
+
+
+def _words(n: int) -> str:
+    return f"{n} word" if n == 1 else f"{n} words"
 
 
 def _squash(text: str | None) -> str:

@@ -212,7 +212,8 @@ class Fetcher:
 
     def _request(self, target: Target, headers: dict[str, str]) -> httpx.Request:
         default = 443 if target.scheme == "https" else 80
-        host_header = target.host if target.port == default else f"{target.host}:{target.port}"
+        host = f"[{target.host}]" if ":" in target.host else target.host  # an IPv6 literal
+        host_header = host if target.port == default else f"{host}:{target.port}"
         pinned = httpx.URL(target.url).copy_with(host=target.address)
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
         all_headers = {
