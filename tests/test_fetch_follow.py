@@ -320,3 +320,33 @@ def test_sources_files_and_intervals(tmp_path: Path) -> None:
     for wrong in ("soon", "10x", "5s"):
         with pytest.raises(UsageError, match="--every"):
             parse_every(wrong)
+
+
+def test_atom_published_and_updated_dates_are_kept_apart(
+    server: LocalServer, store: Store, fetcher: Fetcher
+) -> None:
+    def atom_entry(key: str, dates: str) -> str:
+        return (f"<entry><id>urn:x:{key}</id><title>{key.title()}</title>"
+                f"<link href='/news/{key}-story-today'/>{dates}"
+                f"<content type='html'>{html_paragraphs(PARAGRAPHS[key]).replace('<', '&lt;')}</content></entry>")  # fmt: skip
+
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Invented Daily</title><id>urn:x</id><updated>2026-03-04T10:00:00Z</updated>"
+        + atom_entry(
+            "harbour", "<published>2026-03-03T08:00:00Z</published><updated>2026-03-04T09:30:00Z</updated>"
+        )
+        + atom_entry("bridge", "<updated>2026-03-04T10:00:00Z</updated>")
+        + "</feed>"
+    )
+    server.routes["/atom.xml"] = Reply(feed.encode(), "application/atom+xml")
+    result = poll(store, fetcher, server.url("/atom.xml"))
+    assert len(result.added) == 2
+    by_text = {("Velmar" in a.text): a for a in store.get_articles(result.added)}
+    harbour, bridge = by_text[True], by_text[False]
+    assert harbour.published_at == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert bridge.published_at is None  # an update time is not a publication time
+    (hv,) = article_versions(store, harbour.id)[1]
+    (bv,) = article_versions(store, bridge.id)[1]
+    assert (hv.published_raw, hv.updated_raw) == ("2026-03-03T08:00:00Z", "2026-03-04T09:30:00Z")
+    assert (bv.published_raw, bv.updated_at) == (None, datetime(2026, 3, 4, 10, 0, tzinfo=UTC))

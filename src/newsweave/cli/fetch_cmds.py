@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -16,8 +16,10 @@ from rich.text import Text
 
 from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
 from newsweave.errors import UsageError
-from newsweave.pipeline import AddOptions
 from newsweave.store import Store
+
+if TYPE_CHECKING:
+    from newsweave.pipeline import AddOptions
 
 AllowPrivateOption = typer.Option(
     False,
@@ -72,6 +74,7 @@ def watch(
     """Follow feeds and pages: poll them every --every, store new entries and new versions of articles."""
     from newsweave.fetch import FetchOptions, WatchOptions, parse_every, read_sources
     from newsweave.fetch import watch as run_watch
+    from newsweave.pipeline import AddOptions
 
     urls = list(sources or [])
     if feeds is not None:

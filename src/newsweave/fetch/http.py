@@ -12,6 +12,7 @@ stops at the limit); the time-outs cover connecting, each read, and the whole ex
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 import zlib
@@ -97,14 +98,17 @@ class HostPacer:
 
 
 class Fetcher:
-    """Fetches URLs under :class:`FetchOptions`. Use as a context manager or call :meth:`close`."""
+    """Fetches URLs under :class:`FetchOptions`. Use as a context manager or call :meth:`close`.
+
+    ``verify``: the TLS context that checks certificates (default: the system's trusted authorities).
+    """
 
     def __init__(
         self,
         options: FetchOptions = FetchOptions(),
         resolver: Resolver = system_resolver,
         pacer: HostPacer | None = None,
-        transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
         self.options = options
         self._resolver = resolver
@@ -116,7 +120,13 @@ class Fetcher:
             write=options.read_timeout,
             pool=options.connect_timeout,
         )
-        # trust_env=False: a proxy from the environment would connect to the name, not the address checked
+        # trust_env=False: a proxy from the environment would connect to the name, not the address checked.
+        # No kept-alive connections: the pool knows a connection by its address, so one opened (and its
+        # certificate checked) for one name would be reused for another name on the same address; at one
+        # request per second per host a new connection each time costs nothing that matters.
+        transport = httpx.HTTPTransport(
+            verify=verify if verify is not None else True, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self._client = httpx.Client(
             timeout=timeout, follow_redirects=False, trust_env=False, transport=transport
         )
