@@ -271,6 +271,12 @@ def test_the_pacer_keeps_requests_to_one_host_apart() -> None:
     pacer.wait("a.example", interval=3.0)  # long after: no wait; a robots.txt crawl delay of 3 s ...
     pacer.wait("a.example")  # ... keeps the next request 3 s away, not 1
     assert slept == [1.0, 3.0]
+    pacer.wait("slow.example", interval=120.0)
+    with pytest.raises(
+        FetchError, match=r"slow.example may be asked again in 120 s \(robots.txt crawl delay\)"
+    ) as e:
+        pacer.wait("slow.example")  # not slept: left to a later poll
+    assert e.value.transient and slept == [1.0, 3.0]
 
 
 def test_https_connects_to_the_checked_address_and_verifies_the_name() -> None:

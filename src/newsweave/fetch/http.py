@@ -44,6 +44,9 @@ from newsweave.fetch.robots import (
 
 log = logging.getLogger(__name__)
 
+# The longest the fetcher sleeps for a host's pace; a longer wait (a robots.txt crawl delay of minutes) is
+# left to a later poll instead, so a watch never sits silent for long (and a stop signal is heard soon).
+MAX_PAUSE = 30.0
 ACCEPT = (
     "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.5"
@@ -85,11 +88,21 @@ class HostPacer:
         self._lock = threading.Lock()
 
     def wait(self, host: str, interval: float | None = None) -> float:
-        """Sleep until ``host`` may be asked again; returns the seconds slept."""
+        """Sleep until ``host`` may be asked again; returns the seconds slept.
+
+        A host that may not be asked for more than ``MAX_PAUSE`` seconds (a long robots.txt crawl delay)
+        is not waited for: FetchError (transient), and the request is made on a later poll.
+        """
         gap = max(self.interval, interval or 0.0)
         with self._lock:
             now = self._clock()
             start = max(now, self._next.get(host, now))
+            if start - now > MAX_PAUSE:
+                raise FetchError(
+                    f"{host} may be asked again in {start - now:.0f} s (robots.txt crawl delay); "
+                    "left to a later poll",
+                    transient=True,
+                )
             self._next[host] = start + gap
         pause = start - now
         if pause > 0:
