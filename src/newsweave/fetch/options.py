@@ -56,6 +56,8 @@ class FetchOptions:
         reach their own server while every other private address stays refused).
     robots: honour robots.txt (RFC 9309: a missing file allows all, an unreachable one forbids all).
     host_interval: seconds between two requests to the same host.
+    max_section_links: article links followed from one section page per poll.
+    extra_types: media types accepted besides web pages and feeds (none by default).
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
