@@ -209,3 +209,28 @@ class Story:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     storyline_id: str | None = None  # the storyline (ongoing affair) this event belongs to
+
+
+# ---------------------------------------------------------------- versions
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One fetched state of an article: the same URL (or feed entry) read again with changed text.
+
+    ``article_id`` is the stored article (the first version's id); ``content_id`` the id this version's text
+    would have on its own. Published and updated dates are kept apart, each as parsed and as written.
+    """
+
+    article_id: str
+    version: int
+    content_id: str
+    fetched_at: datetime
+    text: str
+    url: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    published_at: datetime | None = None
+    published_raw: str | None = None
+    updated_at: datetime | None = None
+    updated_raw: str | None = None

@@ -94,13 +94,7 @@ def add_inputs(
         if len(batch) >= options.batch_size:
             flush()
     flush()
-    # Stored articles still without analysis or story (this run's, or an earlier run's that was stopped
-    # after its articles were written, or ran with --no-analyse/--no-cluster) are done now: a re-run of an
-    # interrupted ``add`` finishes its work even though its articles are no longer new.
-    if options.analyse:
-        summary.analysed = _analyse_pending(store, summary)
-    if options.cluster:
-        summary.stories = _cluster_pending(store, summary)
+    process_pending(store, options, summary)
     return summary
 
 
@@ -112,6 +106,19 @@ def _signal_batch(path: str, committed: int) -> None:
     at, _, seconds = os.environ.get(BATCH_PAUSE_ENV, "").partition(":")
     if at.strip() == str(committed) and seconds:
         time.sleep(float(seconds))
+
+
+def process_pending(store: Store, options: AddOptions, summary: AddSummary) -> None:
+    """Analyse and assign to stories the stored articles still without them (unless ``options`` say not to).
+
+    Those are this run's, or an earlier run's that was stopped after its articles were written, or ran with
+    --no-analyse/--no-cluster: a re-run of an interrupted ``add`` (or ``watch``) finishes its work even
+    though its articles are no longer new.
+    """
+    if options.analyse:
+        summary.analysed += _analyse_pending(store, summary)
+    if options.cluster:
+        summary.stories.update(_cluster_pending(store, summary))
 
 
 def _pending(store: Store, done_table: str) -> list[str]:

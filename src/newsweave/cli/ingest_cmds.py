@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json
+from newsweave.cli.fetch_cmds import AllowPrivateOption, fetch_urls
 from newsweave.errors import UsageError
 from newsweave.model import Article
 
@@ -30,16 +31,18 @@ def _parse_map(items: list[str]) -> dict[str, str]:
 
 
 def add(
-    paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for stdin."),
+    paths: list[str] = typer.Argument(..., help="Files, folders, globs, - for stdin, or http(s) URLs."),
     source: str | None = typer.Option(None, "--source", help="Outlet name for every article read."),
     fmt: str = typer.Option("auto", "--format", help=f"Input format: {', '.join(FORMATS)}."),
     mapping: list[str] = typer.Option([], "--map", help="field=column for JSON/CSV exports (repeatable)."),
     no_analyse: bool = typer.Option(False, "--no-analyse", help="Skip entity/quote/number analysis."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Skip story assignment."),
+    allow_private: bool = AllowPrivateOption,
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Read articles into the store. Exit 0 if all went in, 1 if some input was rejected."""
+    """Read articles (files or URLs) into the store. Exit 0 if all went in, 1 if some input was rejected."""
+    from newsweave.fetch import is_url
     from newsweave.ingest import IngestOptions
     from newsweave.pipeline import AddOptions, add_inputs
 
@@ -67,7 +70,16 @@ def add(
             disable=as_json or not err_console.is_terminal,
         ) as progress:
             task = progress.add_task("reading", total=None)
-            summary = add_inputs(store, paths, options, on_item=lambda _item: progress.advance(task))
+            files = [p for p in paths if not is_url(p)]
+            summary = add_inputs(store, files, options, on_item=lambda _item: progress.advance(task))
+        urls = [p for p in paths if is_url(p)]
+        fetched = fetch_urls(store, urls, options, allow_private, as_json) if urls else None
+        if fetched is not None:  # pages and feeds: their articles, versions and rejects join the summary
+            summary.added.extend(fetched.added)
+            summary.rejected.extend(fetched.rejected)
+            summary.analysed += fetched.pipeline.analysed
+            summary.stories.update(fetched.pipeline.stories)
+            summary.warnings.extend(fetched.pipeline.warnings)
         stories = len(set(summary.stories.values()))
         total_articles = store.count_articles()
     finally:
@@ -85,6 +97,9 @@ def add(
                 "analysed": summary.analysed,
                 "articles_in_store": total_articles,
                 "warnings": summary.warnings,
+                "versions": [
+                    {"article_id": a, "version": v} for a, v in (fetched.new_versions if fetched else [])
+                ],
             }
         )
     else:
@@ -92,6 +107,7 @@ def add(
             f"[bold green]added {len(summary.added)}[/]  duplicates {len(summary.duplicates)}  "
             f"[bold {'red' if summary.rejected else 'green'}]rejected {len(summary.rejected)}[/]  "
             f"analysed {summary.analysed}  stories touched {stories}  (store: {total_articles} articles)"
+            + (f"  new versions {len(fetched.new_versions)}" if fetched else "")
         )
         if summary.rejected:
             t = Table("file", "position", "reason", title="Rejected inputs")

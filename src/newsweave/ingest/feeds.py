@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import feedparser
@@ -58,15 +59,40 @@ def _entry_text(entry: Any) -> tuple[str, str | None]:
     return text, other_text or None
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed entry as read: the Article (or why not), with what following a feed needs besides.
+
+    ``full_text``: the entry carries its article (a ``content`` element), not only a summary and a link.
+    ``published`` and ``updated`` are the dates as written, kept apart (the Article falls back on
+    ``updated`` for its publication date when the entry gives no other).
+    """
+
+    item: Article | Rejected
+    entry_id: str | None = None
+    link: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    full_text: bool = False
+
+
 def read_feed(text: str, path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
+    for entry in feed_entries(text, path, options):
+        yield entry.item
+
+
+def feed_entries(text: str, path: str, options: IngestOptions) -> Iterator[FeedEntry]:
+    """The entries of a feed; a feed that cannot be read at all is one FeedEntry holding a Rejected."""
     reason = unsafe_xml_reason(text)
     if reason:
-        yield Rejected(path, "", reason, "rss")
+        yield FeedEntry(Rejected(path, "", reason, "rss"))
         return
     doc = feedparser.parse(text, sanitize_html=False, resolve_relative_uris=False)
     if not doc.entries:
         why = f": {doc.bozo_exception}" if doc.get("bozo") else ""
-        yield Rejected(path, "", f"not a readable RSS/Atom feed, or a feed with no entries{why}", "rss")
+        yield FeedEntry(
+            Rejected(path, "", f"not a readable RSS/Atom feed, or a feed with no entries{why}", "rss")
+        )
         return
     feed_title = outlet_of_feed_title(doc.feed.get("title"))
     for i, entry in enumerate(doc.entries, start=1):
@@ -83,4 +109,13 @@ def read_feed(text: str, path: str, options: IngestOptions) -> Iterator[Article 
             published=entry.get("published") or entry.get("updated"),
             language=(doc.feed.get("language") or "").split("-")[0] or None,
         )
-        yield build_article(fields, path, position, "rss", options.source)
+        has_content = any((c.get("value") or "").strip() for c in entry.get("content") or [])
+        yield FeedEntry(
+            build_article(fields, path, position, "rss", options.source),
+            entry_id=entry.get("id") or None,
+            link=entry.get("link") or None,
+            # read as stored: feedparser's get("updated") answers with the published date when absent
+            published=dict.get(entry, "published") or None,
+            updated=dict.get(entry, "updated") or None,
+            full_text=has_content,
+        )
