@@ -26,7 +26,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from newsweave.analyse.numbers import MONTHS
 from newsweave.compare.numfind import NumMention
 from newsweave.compare.text import Idf, cosine
 from newsweave.text import STOP_WORDS, stem, word_spans
@@ -60,7 +59,6 @@ class Located:
     ctx: dict[str, float] = field(default_factory=dict)
     near: set[str] = field(default_factory=set)  # stems within 3 tokens
     head: set[str] = field(default_factory=set)  # the counted thing: content stems right after the figure
-    months: set[int] = field(default_factory=set)  # months named in its sentence ("In December, 29 died")
 
 
 def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located], idf: Idf) -> None:
@@ -75,7 +73,6 @@ def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located
             continue
         lo, hi = min(mpos), max(mpos)
         it.head = _head(toks, hi)
-        it.months = {MONTHS[w] for _, _, w in toks if w in _MONTH_WORDS}
         vec: dict[str, float] = defaultdict(float)
         near: set[str] = set()
         for i, (_, _, w) in enumerate(toks):
@@ -97,10 +94,6 @@ def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located
         it.near = near
 
 
-# full month names only ("may", "march" and "sept" are also ordinary words or abbreviations)
-_MONTH_WORDS = frozenset(
-    "january february april june july august september october november december".split()
-)
 _HEAD_SKIP = frozenset({"of", "the", "a", "an", "its", "their", "his", "her", "our", "more", "other"})
 
 
@@ -197,8 +190,6 @@ def link_score(a: Located, b: Located) -> tuple[float, str] | None:
     agree = compatible(a.m, b.m)
     if not agree and (a.m.dim != b.m.dim or not plausible_conflict(a.m, b.m)):
         return None  # checked before the (costlier) context similarity
-    if a.months and b.months and not a.months & b.months and a.m.dim not in ("year", "date"):
-        return None  # "In December, 29 people died" / "at least 20 killed in October": two events
     ref = same_referent(a, b) if a.m.dim not in ("year", "date") else None
     ctx = cosine(a.ctx, b.ctx)
     near = len(a.near & b.near)
