@@ -221,6 +221,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.command()(rejected)
     try:
         from newsweave.eval.extract import register_eval_extract
+        from newsweave.eval.metadata import register_eval_metadata
     except ImportError:
         return
     register_eval_extract(eval_app)
+    register_eval_metadata(eval_app)
