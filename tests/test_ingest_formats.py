@@ -116,7 +116,8 @@ def test_csv_with_field_map(tmp_path: Path) -> None:
     items = _read([f], field_map={"title": "headline_txt", "text": "story", "date": "when"})
     a, r = items
     assert isinstance(a, Article) and a.title == "Pier vote" and a.text == BODY
-    assert a.published_at == datetime(2025, 4, 25, tzinfo=UTC) and a.origin.position == "line 2"
+    # a date without a zone stays without one (never stamped UTC)
+    assert a.published_at == datetime(2025, 4, 25) and a.origin.position == "line 2"
     assert isinstance(r, Rejected) and r.position == "line 4" and "no article text" in r.reason
     with pytest.raises(UsageError):
         _read([f], field_map={"colour": "x"})

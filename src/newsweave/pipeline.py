@@ -21,6 +21,8 @@ from newsweave.store import Store
 
 log = logging.getLogger(__name__)
 ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
+# on_progress(stage, done, total): stage is "read", "dedup", "analyse" or "stories"; total None if unknown.
+ProgressCallback = Callable[[str, int, int | None], None]
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,16 @@ def add_inputs(
     paths: Sequence[str],
     options: AddOptions = AddOptions(),
     on_item: Callable[[Article | Rejected], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> AddSummary:
-    """Read ``paths`` and store what they hold. Never stops on one bad input."""
+    """Read ``paths`` and store what they hold. Never stops on one bad input.
+
+    ``on_progress(stage, done, total)`` is told how far each stage is: "read" (inputs read, total
+    unknown), "dedup" (articles written and checked against the store), "analyse" and "stories"
+    (articles done of those pending)."""
     summary = AddSummary()
+    report: ProgressCallback = on_progress or (lambda stage, done, total: None)
+    read = 0
     batch: list[Article] = []
     rejected: list[Rejected] = []
 
@@ -62,6 +71,8 @@ def add_inputs(
             summary.added.extend(added)
             summary.duplicates.extend(dups)
             batch.clear()
+            done = len(summary.added) + len(summary.duplicates)
+            report("dedup", done, done)
         if rejected:
             store.add_rejected(rejected)
             summary.rejected.extend(rejected)
@@ -74,16 +85,19 @@ def add_inputs(
             batch.append(item)
         if on_item is not None:
             on_item(item)
+        read += 1
+        report("read", read, None)
         if len(batch) >= options.batch_size:
             flush()
     flush()
+    report("read", read, read)
     # Stored articles still without analysis or story (this run's, or an earlier run's that was stopped
     # after its articles were written, or ran with --no-analyse/--no-cluster) are done now: a re-run of an
     # interrupted ``add`` finishes its work even though its articles are no longer new.
     if options.analyse:
-        summary.analysed = _analyse_pending(store, summary)
+        summary.analysed = _analyse_pending(store, summary, report)
     if options.cluster:
-        summary.stories = _cluster_pending(store, summary)
+        summary.stories = _cluster_pending(store, summary, report)
     return summary
 
 
@@ -100,7 +114,7 @@ def _pending(store: Store, done_table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _analyse_pending(store: Store, summary: AddSummary) -> int:
+def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
@@ -112,13 +126,15 @@ def _analyse_pending(store: Store, summary: AddSummary) -> int:
     options = AnalyseOptions(n_process=0)
     ids = _pending(store, "analysis_runs")
     done = 0
+    report("analyse", 0, len(ids))
     for k in range(0, len(ids), ANALYSE_BATCH):  # memory stays bounded; each batch is saved as it ends
         analyses = analyse_articles(store.get_articles(ids[k : k + ANALYSE_BATCH]), options)
         done += save_analysis(store, analyses, model=resolve_model(options))
+        report("analyse", min(k + ANALYSE_BATCH, len(ids)), len(ids))
     return done
 
 
-def _cluster_pending(store: Store, summary: AddSummary) -> dict[str, str]:
+def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> dict[str, str]:
     try:
         from newsweave.store.stories import assign_stories, ensure_stories_schema
     except ImportError as e:
@@ -126,4 +142,7 @@ def _cluster_pending(store: Store, summary: AddSummary) -> dict[str, str]:
         return {}
     ensure_stories_schema(store)
     ids = _pending(store, "story_articles")
-    return dict(assign_stories(store, store.get_articles(ids))) if ids else {}
+    report("stories", 0, len(ids))
+    out = dict(assign_stories(store, store.get_articles(ids))) if ids else {}
+    report("stories", len(ids), len(ids))
+    return out

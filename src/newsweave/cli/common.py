@@ -10,9 +10,13 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from newsweave.store import Store
+from newsweave.errors import StoreError
+from newsweave.store import Store, default_db_path
 
-console = Console()
+# Outside a terminal (a pipe, a file) Rich would wrap tables at 80 columns, one word a line; there each
+# table row stays on one line instead.
+PIPE_WIDTH = 10_000
+console = Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 err_console = Console(stderr=True)
 
 DbOption = typer.Option(
@@ -27,10 +31,25 @@ ModelOption = typer.Option(
 )
 
 
+def store_path(db: Path | None) -> Path:
+    """The store a command uses; the default one (no ``--db``, no ``NEWSWEAVE_DB``) is named on stderr."""
+    if db is not None:
+        return Path(db).expanduser()
+    path = default_db_path()
+    typer.echo(f"store: {path} (the default; choose another with --db or NEWSWEAVE_DB)", err=True)
+    return path
+
+
 def open_store(db: Path | None, read_only: bool = False) -> Store:
-    if read_only and db is not None and not Path(db).exists():
-        return Store.open(db)
-    return Store.open(db, read_only=False)
+    """The store at ``db`` (or the default). A read-only command never creates one: a missing store is a
+    StoreError naming the path."""
+    path = store_path(db)
+    if read_only and str(path) != ":memory:" and not path.is_file():
+        raise StoreError(
+            f"no store at {path}: nothing was added there (newsweave add PATH... --db {path}), "
+            "or the path is wrong"
+        )
+    return Store.open(path, read_only=False)
 
 
 def print_json(obj: Any) -> None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -15,6 +26,7 @@ from newsweave.errors import UsageError
 from newsweave.model import Article
 
 FORMATS = ("auto", "text", "html", "json", "jsonl", "csv", "rss", "warc")
+DEFAULT_TABLE_ROWS = 100  # a table on a screen; JSON gives everything unless --limit says otherwise
 
 
 def _parse_map(items: list[str]) -> dict[str, str]:
@@ -47,6 +59,7 @@ def add(
         raise typer.BadParameter(
             f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
         )
+    _check_something_named(paths)
     options = AddOptions(
         ingest=IngestOptions(
             source=source, format=None if fmt == "auto" else fmt, field_map=_parse_map(mapping)
@@ -56,18 +69,8 @@ def add(
     )
     store = open_store(db)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed} read"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as progress:
-            task = progress.add_task("reading", total=None)
-            summary = add_inputs(store, paths, options, on_item=lambda _item: progress.advance(task))
+        with _stage_progress(disable=as_json or not err_console.is_terminal) as on_progress:
+            summary = add_inputs(store, paths, options, on_progress=on_progress)
         stories = len(set(summary.stories.values()))
         total_articles = store.count_articles()
     finally:
@@ -104,6 +107,54 @@ def add(
         raise typer.Exit(1)
 
 
+@contextmanager
+def _stage_progress(disable: bool) -> Iterator[Any]:
+    """A progress display on stderr with one line per stage (read, dedup, analyse, stories): count, total
+    when known, rate and time left."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True, disable=disable) as progress:
+        tasks: dict[str, Any] = {}
+        started: dict[str, float] = {}
+
+        def on_progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total, rate="")
+                started[stage] = time.monotonic()
+            elapsed = time.monotonic() - started[stage]
+            rate = f"{done / elapsed:,.1f}/s" if elapsed > 0.5 and done else ""
+            progress.update(tasks[stage], completed=done, total=total, rate=rate)
+
+        yield on_progress
+
+
+def _check_something_named(paths: list[str]) -> None:
+    """UsageError (exit 2) when the inputs named hold no file at all: every pattern matches nothing, every
+    folder is empty, every path is missing. Checked before the store is opened; nothing is read."""
+    from newsweave.ingest import IngestOptions
+    from newsweave.ingest.sources import NOTHING_NAMED, expand_inputs
+    from newsweave.model import Rejected
+
+    if not paths:
+        raise UsageError("no input named: give files, folders, globs or - for stdin")
+    if "-" in paths:
+        return
+    why = []
+    for item in expand_inputs(paths, IngestOptions()):
+        if not isinstance(item, Rejected) or item.reason not in NOTHING_NAMED:
+            return
+        why.append(f"{item.path}: {item.reason}")
+    raise UsageError("nothing to read: " + "; ".join(why))
+
+
 def _article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
     d = a.to_dict()
     if not with_text:
@@ -114,17 +165,27 @@ def _article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
 
 def articles(
     source: str | None = typer.Option(None, "--source", help="Only this outlet."),
-    limit: int = typer.Option(100, "--limit", min=0, help="At most this many (0 = all)."),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, help="At most this many (0 = all; default: all with --json, 100 in a table)."
+    ),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List stored articles."""
+    """List stored articles. When more are stored than shown, stderr says so."""
+    n = limit if limit is not None else (0 if as_json else DEFAULT_TABLE_ROWS)
     store = open_store(db, read_only=True)
     try:
-        items = list(store.iter_articles(source=source, limit=limit or None, offset=offset))
+        items = list(store.iter_articles(source=source, limit=n + 1 if n else None, offset=offset))
     finally:
         store.close()
+    if n and len(items) > n:
+        items = items[:n]
+        err_console.print(
+            f"showing articles {offset + 1} to {offset + n}; more are stored (--limit 0 for all, --offset N)",
+            markup=False,
+            highlight=False,
+        )
     if as_json:
         print_json([_article_obj(a) for a in items])
         return
@@ -214,8 +275,47 @@ def rejected(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
     console.print(t)
 
 
+def outlets(as_json: bool = JsonOption) -> None:
+    """List the outlet registry in force (packaged entries and the user files read: NEWSWEAVE_OUTLETS, else
+    outlets.toml in the user configuration directory)."""
+    from newsweave.outlets import ENV_VAR, registry
+
+    reg = registry()
+    files = ["(packaged) newsweave/data/outlets.toml", *reg.files]
+    rows = sorted(reg.outlets.values(), key=lambda o: o.key)
+    if as_json:
+        print_json(
+            {
+                "files": files,
+                "outlets": [
+                    {
+                        "key": o.key,
+                        "name": o.name,
+                        "domains": list(o.domains),
+                        "aliases": list(o.aliases),
+                        "owner": o.owner,
+                        "kind": o.kind,
+                    }  # fmt: skip
+                    for o in rows
+                ],
+            }
+        )
+        return
+    t = Table("key", "name", "kind", "domains", "aliases", "owner", title=f"{len(rows)} outlets")
+    for o in rows:
+        t.add_row(
+            o.key, Text(o.name), o.kind, ", ".join(o.domains), Text(", ".join(o.aliases)), Text(o.owner or "")
+        )
+    console.print(t)
+    console.print(f"files read: {'; '.join(files)}", markup=False, highlight=False)
+    if not reg.files:
+        console.print(f"(no user file: set {ENV_VAR} or add outlets.toml to the user configuration directory)",
+                      markup=False, highlight=False)  # fmt: skip
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.command()(add)
+    app.command()(outlets)
     app.command()(articles)
     app.command()(show)
     app.command()(rejected)

@@ -118,7 +118,7 @@ def _stories(arts: Sequence[Article], groups: list[list[str]], previous: Mapping
                 sid += "x"
             used.add(sid)
         members = [by_id[a] for a in g]
-        dated = [a.published_at for a in members if a.published_at]
+        dated = [a.published_utc for a in members if a.published_utc]
         titled = [a.title for a in members if a.title]
         out.append(
             Story(

@@ -202,12 +202,14 @@ def read_csv(
     head = text.read(65536)
     head += text.readline()  # end the sniffed head at a line end; the rest is read from the stream
     try:
-        dialect: Any = csv.Sniffer().sniff(head, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     rest = itertools.chain(io.StringIO(head), text)
     csv.field_size_limit(max(options.max_bytes, 1 << 20))
-    reader = csv.reader(rest, dialect)
+    # Only the delimiter is taken from the sniffer: its guess of the quoting rules turns RFC 4180's doubled
+    # quotes ("") off on some files, which splits a quoted field in two and loses the row.
+    reader = csv.reader(rest, delimiter=delimiter, quotechar='"', doublequote=True)
     try:
         header = next(reader)
     except StopIteration:

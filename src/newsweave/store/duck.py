@@ -16,6 +16,7 @@ from platformdirs import user_data_dir
 
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import Article, Origin, Rejected
+from newsweave.timeparse import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +318,7 @@ def _article_row(a: Article, now: datetime) -> dict[str, Any]:
         "subtitle": a.subtitle,
         "summary": a.summary,
         "byline": a.byline,
-        "published_at": a.published_at,
+        "published_at": a.published_utc,
         "published_raw": a.published_raw,
         "language": a.language,
         "text": a.text,
@@ -333,6 +334,11 @@ def _row_article(r: dict[str, Any]) -> Article:
     published = r["published_at"]
     if isinstance(published, datetime):
         published = published.astimezone(UTC)
+        # the column holds the instant (a zone-less time as if UTC); the zone as written, or its absence,
+        # comes back from the raw string
+        written = parse_date(r["published_raw"]) if r["published_raw"] else None
+        if written is not None and written.replace(tzinfo=written.tzinfo or UTC) == published:
+            published = written
     paragraphs = tuple(tuple(p) for p in json.loads(r["paragraphs"] or "[]"))
     return Article(
         id=r["id"],
