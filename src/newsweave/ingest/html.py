@@ -47,6 +47,7 @@ EXTRACT_SETTINGS: dict[str, Any] = {
 # A "main text" shorter than this is a navigation scrap, not an article (a page of links gives "Home").
 # (1 of the 250 l3s-gn1 pages has a gold body under 10 words; refusing it costs less than storing scraps.)
 MIN_PAGE_WORDS = 10
+LEAD_LINES = 3  # lines at the top of the text where a byline paragraph may stand
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan): there a
 # word is counted per CHARS_PER_UNSPACED_WORD characters (Japanese and Chinese news words average about
 # two characters), so a Japanese article is not "no article text found" for having no spaces.
@@ -146,7 +147,6 @@ def extract_page(data: bytes | str, url: str | None = None) -> Fields | None:
         url=page_url,
         source=clean_sitename(meta.site_name if meta else doc.sitename),
         published=date,
-        language=meta.language if meta else None,
     )
 
 
@@ -158,7 +158,7 @@ def _page_meta(data: bytes | str, url: str | None, doc: Any) -> PageMeta | None:
     html = _XML_DECL.sub("", html[:200]) + html[200:]
     host = host_of(url)
     fallback = {"title": doc.title, "author": doc.author, "date": _published(data, doc.date, url),
-                "sitename": doc.sitename}  # fmt: skip
+                "sitename": doc.sitename, "lead": "\n".join(tidy_lines(doc.text or "").split("\n")[:LEAD_LINES])}  # fmt: skip
     try:
         return reconcile(html, url, fallback, registry().outlet_name(None, url), host)
     except Exception as e:  # a metadata layer must never cost the article: trafilatura's fields stand

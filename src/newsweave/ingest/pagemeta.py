@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from newsweave.ingest.bylines import clean_authors, comparable, is_org
+from newsweave.ingest.bylines import clean_authors, comparable, is_org, split_names
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _AUTHOR_HREF = re.compile(
     r"/(?:autor|autoren|author|authors|journalist|journalists|redakteur|redaktion/autor)(?:/|$)", re.I
 )
+# A byline paragraph ("Ann Berg/Tom Hale") is short: longer lines at the top are the standfirst.
+MAX_LEAD_BYLINE_WORDS = 8
 # A byline names a handful of people; more author links than this are a list of the site's writers.
 MAX_AUTHOR_LINKS = 4
 
@@ -296,15 +298,33 @@ def choose_published(layers: PageLayers, fallback: str | None) -> str | None:
     return ld if layers.live and fallback[:16] in modified else fallback
 
 
-def choose_byline(layers: PageLayers, sites: list[str], fallback: str | None) -> str | None:
+def lead_byline(lead: str | None, sites: list[str]) -> list[str]:
+    """Names from a byline paragraph at the top of the text ("Mpho Lebona", "Ann Berg/Tom Hale",
+    "Gazette / Agency Name"): a short line, no sentence punctuation, every part a name (or the site)."""
+    for line in (lead or "").split("\n"):
+        words = line.split()
+        if not words or len(words) > MAX_LEAD_BYLINE_WORDS or line.rstrip().endswith((".", "!", "?", ":")):
+            continue
+        names = split_names(line)
+        if names and all(_name_like(n) or is_org(n, sites) for n in names):
+            people = [n for n in names if not is_org(n, sites)]
+            if people:
+                return people
+    return []
+
+
+def choose_byline(
+    layers: PageLayers, sites: list[str], fallback: str | None, lead: str | None = None
+) -> str | None:
     raw: list[str] = list(layers.authors)
     if not raw:
         raw = [v for v in layers.meta_values(*_AUTHOR_META) if not _URL.fullmatch(v)]
     names = clean_authors(raw, sites)
-    for more in ([fallback] if fallback else [], list(layers.author_links)):
+    for more in ([fallback] if fallback else [], list(layers.author_links), lead_byline(lead, sites)):
         if names and not all(is_org(n, sites) for n in names):
             break
-        found = [n for n in clean_authors(more, sites) if not is_org(n, sites)]
+        # only people replace the site's own credit ("Amw", a login, does not replace "kicker")
+        found = [n for n in clean_authors(more, sites) if not is_org(n, sites) and _name_like(n)]
         names = found or names or clean_authors(more, sites)
     return "; ".join(names) if names else None
 
@@ -322,7 +342,7 @@ def reconcile(
     sites = site_names(layers, registry_name, domain)
     return PageMeta(
         title=choose_title(layers, sites, fallback.get("title")),
-        byline=choose_byline(layers, sites, fallback.get("author")),
+        byline=choose_byline(layers, sites, fallback.get("author"), fallback.get("lead")),
         published=choose_published(layers, fallback.get("date")),
         modified=layers.modified or layers.meta_value(*_MODIFIED_META),
         site_name=layers.meta_value("og:site_name") or layers.publisher or fallback.get("sitename"),
