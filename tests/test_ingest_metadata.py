@@ -101,6 +101,16 @@ def test_byline_paragraph_replaces_the_site_credit() -> None:
     assert f is not None and f.byline == "Harbour Gazette"
 
 
+def test_one_word_label_gives_way_to_a_closing_credit_line() -> None:
+    head = (
+        '<meta property="og:site_name" content="Harbour Gazette"><meta name="author" content="Nachrichten">'
+    )
+    paras = "".join(f"<p>{p}</p>" for p in PARAS) + "<p>Harbour Gazette / Coastal Courier</p>"
+    html = f"<html><head><title>Pier</title>{head}</head><body><article><h1>Pier</h1>{paras}</article></body></html>"
+    f = extract_page(html, "https://harbourgazette.example/a")
+    assert f is not None and f.byline == "Coastal Courier"
+
+
 def test_unspaced_scripts_are_not_rejected() -> None:
     text = "港湾議会は火曜日の夜に会合を開き、夏の観光シーズンの前に古い桟橋を再建することを決めた。"
     assert len(text.split()) == 1 and word_count(text) >= 10
@@ -122,13 +132,13 @@ def test_metric_helpers_follow_the_data_readme() -> None:
 
 
 def test_fundus_pages_metadata_floors() -> None:
-    """Floors at the measured figures (docs/quality.md): title exact 0.813, authors equal 0.925, date
+    """Floors at the measured figures (docs/quality.md): title exact 0.813, authors equal 0.953, date
     0.981, body F1 0.955 (trafilatura 0.954 in the same run), no page rejected that trafilatura reads."""
     r = evaluate_metadata(DATA / "fundus-pages")
     ours, base = r["newsweave"]["all"], r["trafilatura"]["all"]
     assert r["pages"] == 107
     assert ours["title_exact"] >= 0.80
-    assert ours["authors_equal"] >= 0.90
+    assert ours["authors_equal"] >= 0.93
     assert ours["published_day"] >= 0.98
     assert ours["body_f1"] >= base["body_f1"]
     assert r["rejected_but_baseline_extracts"] == []

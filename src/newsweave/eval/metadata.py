@@ -12,7 +12,8 @@ defines them for this set, each averaged over the pages whose gold has the field
   punctuation made spaces, a leading "by" (von, por, par, di, av, door) dropped; correct when the sets are
   equal (also: at least one name shared);
 - published: the same calendar day, the prediction converted to the gold's UTC offset when both have one;
-- body: bag-of-words F1 of lower-cased ``\\w+`` tokens per page (empty output 0).
+- body: bag-of-words F1 of lower-cased ``\\w+`` tokens per page (empty output 0);
+- overall: the mean of title exact, authors equal, date same day and body F1.
 
 Pages are split into two parts by a hash of the publisher name (:func:`part_of`): rules were fitted looking
 at the "fit" part only; both parts are reported (docs/quality.md).
@@ -35,6 +36,8 @@ from typing import Any
 from newsweave.eval.extract import load_ground_truth
 
 FIELDS = ("title", "authors", "published", "body")
+# One figure per field; "overall" is their unweighted mean.
+HEADLINE_METRICS = ("title_exact", "authors_equal", "published_day", "body_f1")
 _WORD = re.compile(r"\w+")
 _NAME_SPLIT = re.compile(r"[,;/&|\n]|\s(?:and|und|et|y|e|og|och|en)\s", re.I)
 _LEADING_BY = re.compile(r"^(?:by|von|por|par|di|av|door)\s+")
@@ -176,6 +179,9 @@ def _means(scores: list[dict[str, float]]) -> dict[str, float | int]:
             sums[k] = sums.get(k, 0.0) + v
             counts[k] += 1
     out: dict[str, float | int] = {k: sums[k] / counts[k] for k in sorted(sums)}
+    headline = [out[k] for k in HEADLINE_METRICS if k in out]
+    if headline:
+        out["overall"] = sum(headline) / len(headline)
     out["pages"] = len(scores)
     return out
 
@@ -244,6 +250,7 @@ def format_table(result: dict[str, Any]) -> str:
         "authors_shared",
         "published_day",
         "body_f1",
+        "overall",
         "pages",
     ]
     head = f"{'metric':<16}" + "".join(f"{n[:5] + ' ' + p:>13}" for n, p in cols)

@@ -157,8 +157,10 @@ def _page_meta(data: bytes | str, url: str | None, doc: Any) -> PageMeta | None:
     html = _as_text(data)
     html = _XML_DECL.sub("", html[:200]) + html[200:]
     host = host_of(url)
+    lines = tidy_lines(doc.text or "").split("\n")
     fallback = {"title": doc.title, "author": doc.author, "date": _published(data, doc.date, url),
-                "sitename": doc.sitename, "lead": "\n".join(tidy_lines(doc.text or "").split("\n")[:LEAD_LINES])}  # fmt: skip
+                "sitename": doc.sitename, "lead": "\n".join(lines[:LEAD_LINES]),
+                "tail": "\n".join(lines[-LEAD_LINES:])}  # fmt: skip
     try:
         return reconcile(html, url, fallback, registry().outlet_name(None, url), host)
     except Exception as e:  # a metadata layer must never cost the article: trafilatura's fields stand

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from newsweave.ingest.bylines import clean_authors, comparable, is_org, split_names
+from newsweave.ingest.bylines import clean_authors, comparable, is_agency, is_org, split_names
 
 log = logging.getLogger(__name__)
 
@@ -313,15 +313,41 @@ def lead_byline(lead: str | None, sites: list[str]) -> list[str]:
     return []
 
 
+def tail_credit(tail: str | None, sites: list[str]) -> list[str]:
+    """The source named in a closing credit line that pairs the site with it ("Gazette / Agency Name")."""
+    for line in reversed((tail or "").split("\n")):
+        if not line.strip() or len(line.split()) > MAX_LEAD_BYLINE_WORDS:
+            continue
+        names = split_names(line)
+        own = [n for n in names if is_org(n, sites)]
+        others = [n for n in names if n not in own]
+        if own and others and all(_name_like(n) or is_agency(n) for n in others):
+            return others
+    return []
+
+
 def choose_byline(
-    layers: PageLayers, sites: list[str], fallback: str | None, lead: str | None = None
+    layers: PageLayers,
+    sites: list[str],
+    fallback: str | None,
+    lead: str | None = None,
+    tail: str | None = None,
 ) -> str | None:
+    """Structured authors, else ``<meta>`` authors; while what is found is only the site's own credit or
+    a one-word label that is no agency ("Nachrichten", a login), the next source that names people wins:
+    trafilatura's author, author links, a byline paragraph at the top, a closing credit line."""
     raw: list[str] = list(layers.authors)
     if not raw:
         raw = [v for v in layers.meta_values(*_AUTHOR_META) if not _URL.fullmatch(v)]
     names = clean_authors(raw, sites)
-    for more in ([fallback] if fallback else [], list(layers.author_links), lead_byline(lead, sites)):
-        if names and not all(is_org(n, sites) for n in names):
+
+    def weak(n: str) -> bool:
+        return is_org(n, sites) or (len(n.split()) == 1 and not is_agency(n))
+
+    more_sources = ([fallback] if fallback else [], list(layers.author_links), lead_byline(lead, sites),
+                    tail_credit(tail, sites))  # fmt: skip
+    for more in more_sources:
+        if names and not all(weak(n) for n in names):
             break
         # only people replace the site's own credit ("Amw", a login, does not replace "kicker")
         found = [n for n in clean_authors(more, sites) if not is_org(n, sites) and _name_like(n)]
@@ -342,7 +368,9 @@ def reconcile(
     sites = site_names(layers, registry_name, domain)
     return PageMeta(
         title=choose_title(layers, sites, fallback.get("title")),
-        byline=choose_byline(layers, sites, fallback.get("author"), fallback.get("lead")),
+        byline=choose_byline(
+            layers, sites, fallback.get("author"), fallback.get("lead"), fallback.get("tail")
+        ),
         published=choose_published(layers, fallback.get("date")),
         modified=layers.modified or layers.meta_value(*_MODIFIED_META),
         site_name=layers.meta_value("og:site_name") or layers.publisher or fallback.get("sitename"),
