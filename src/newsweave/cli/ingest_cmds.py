@@ -173,6 +173,8 @@ def articles(
     as_json: bool = JsonOption,
 ) -> None:
     """List stored articles. When more are stored than shown, stderr says so."""
+    from newsweave.ingest.html import word_count
+
     n = limit if limit is not None else (0 if as_json else DEFAULT_TABLE_ROWS)
     store = open_store(db, read_only=True)
     try:
@@ -199,7 +201,7 @@ def articles(
             Text(a.source or ""),
             a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else "",
             Text((a.title or a.text[:70].replace("\n", " ") + "…") if a.text else ""),
-            str(len(a.text.split())),
+            str(word_count(a.text)),
         )
     console.print(t)
 
