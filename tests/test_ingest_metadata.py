@@ -69,6 +69,7 @@ def test_live_page_published_time_holding_the_update_does_not_beat_the_structure
     )
     f = extract_page(_page(head, "Storm live updates", ld=ld), "https://news.example/live")
     assert f is not None and f.published is not None and f.published.startswith("2025-01-04")
+    assert f.updated == "2025-01-05T19:49:50Z"  # kept apart
 
 
 def test_bylines_people_organisations_and_duplicates() -> None:

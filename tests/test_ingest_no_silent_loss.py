@@ -51,11 +51,20 @@ def test_inputs_that_yield_nothing_are_rejections(tmp_path: Path) -> None:
         b"WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: <urn:uuid:1>\r\nContent-Length: 4\r\n"
         b"Content-Type: application/warc-fields\r\n\r\nab\r\n\r\n\r\n"
     )
-    out = _read(empty, warc)
+    arc = tmp_path / "nothing.arc"  # an ARC file holding only its file description record
+    desc = b"1 0 Harbour\nURL IP-address Archive-date Content-type Archive-length\n"
+    arc.write_bytes(
+        b"filedesc://nothing.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(desc) + desc + b"\n"
+    )
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n\n", encoding="utf-8")
+    out = _read(empty, warc, arc, blank)
     assert all(isinstance(r, Rejected) for r in out), out
     reasons = {r.path: r.reason for r in out if isinstance(r, Rejected)}
     assert "empty folder" in reasons[str(empty)]
     assert "no readable HTML record" in reasons[str(warc)]
+    assert "no readable HTML record" in reasons[str(arc)]
+    assert reasons[str(blank)]  # a file with nothing in it is named too
 
 
 def test_broken_warc_reason_is_one_clean_line_in_full(tmp_path: Path) -> None:
@@ -216,3 +225,23 @@ def test_exit_statuses_from_the_installed_command(tmp_path: Path) -> None:
     assert r.returncode == 2 and "nothing to read" in r.stderr and not (tmp_path / "s.duckdb").exists()
     r = run("stories", "--db", str(typo))
     assert r.returncode == 1 and str(typo) in r.stderr and not typo.parent.exists()
+
+
+def test_store_keeps_zones_naive_times_and_updates_apart(tmp_path: Path) -> None:
+    from newsweave.store import Store
+
+    arts = []
+    for i, raw in enumerate(("2024-05-03T10:00:00", "2024-05-03T10:00:00+01:00")):
+        a = build_article(
+            Fields(text=f"{i} {BODY}", published=raw, updated="2024-05-04T08:00:00Z"), "x", "", "json"
+        )
+        assert isinstance(a, Article)
+        arts.append(a)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.add_articles(arts)
+        back = {a.published_raw: a for a in store.iter_articles()}
+    naive = back["2024-05-03T10:00:00"]
+    assert naive.published_at == datetime(2024, 5, 3, 10, 0) and naive.published_at.tzinfo is None
+    zoned = back["2024-05-03T10:00:00+01:00"]
+    assert zoned.published_at is not None and zoned.published_at.isoformat() == "2024-05-03T10:00:00+01:00"
+    assert zoned.updated_raw == "2024-05-04T08:00:00Z"

@@ -101,6 +101,8 @@ class Article:
     language: str | None = None
     paragraphs: tuple[tuple[int, int], ...] = ()
     origin: Origin = field(default_factory=lambda: Origin(path=""))
+    # when the page says it was last updated, as written; kept apart from the publication time
+    updated_raw: str | None = None
 
     @property
     def published_utc(self) -> datetime | None:
@@ -122,6 +124,7 @@ class Article:
             "byline": self.byline,
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "published_raw": self.published_raw,
+            "updated_raw": self.updated_raw,
             "language": self.language,
             "text": self.text,
             "paragraphs": [list(p) for p in self.paragraphs],

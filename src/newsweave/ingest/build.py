@@ -44,6 +44,7 @@ class Fields:
     source: str | None = None
     published: str | None = None
     language: str | None = None
+    updated: str | None = None  # last update as the input states it, never used as the publication time
 
 
 def clean_line(value: object) -> str | None:
@@ -135,6 +136,7 @@ def build_article(
         byline=clean_line(fields.byline),
         published_at=parse_date(raw_date),
         published_raw=raw_date,
+        updated_raw=clean_line(fields.updated),
         language=clean_line(fields.language) or detect_language(text),
         paragraphs=paragraph_spans(text),
         origin=Origin(path=path, position=position, format=f"{fmt}{MOJIBAKE_NOTE}" if repaired else fmt),

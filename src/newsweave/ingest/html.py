@@ -147,6 +147,7 @@ def extract_page(data: bytes | str, url: str | None = None) -> Fields | None:
         url=page_url,
         source=clean_sitename(meta.site_name if meta else doc.sitename),
         published=date,
+        updated=meta.modified if meta else None,
     )
 
 

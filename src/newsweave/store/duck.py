@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS articles (
     origin_format VARCHAR,
     added_at TIMESTAMPTZ
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS updated_raw VARCHAR;
 CREATE TABLE IF NOT EXISTS rejected (
     path VARCHAR,
     position VARCHAR,
@@ -71,6 +72,7 @@ _ARTICLE_COLUMNS = (
     "origin_position",
     "origin_format",
     "added_at",
+    "updated_raw",
 )
 
 _ARTICLE_SCHEMA = pa.schema(
@@ -91,6 +93,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("origin_position", pa.string()),
         ("origin_format", pa.string()),
         ("added_at", pa.timestamp("us", tz="UTC")),
+        ("updated_raw", pa.string()),
     ]
 )
 
@@ -327,6 +330,7 @@ def _article_row(a: Article, now: datetime) -> dict[str, Any]:
         "origin_position": a.origin.position,
         "origin_format": a.origin.format,
         "added_at": now,
+        "updated_raw": a.updated_raw,
     }
 
 
@@ -351,6 +355,7 @@ def _row_article(r: dict[str, Any]) -> Article:
         byline=r["byline"],
         published_at=published,
         published_raw=r["published_raw"],
+        updated_raw=r.get("updated_raw"),
         language=r["language"],
         paragraphs=paragraphs,  # type: ignore[arg-type]
         origin=Origin(
