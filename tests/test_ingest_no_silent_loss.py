@@ -133,7 +133,14 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> object:
 
 def test_read_only_commands_never_create_a_store(tmp_path: Path) -> None:
     db = tmp_path / "typo" / "x.duckdb"
-    for cmd in (["stories"], ["articles"], ["rejected"], ["articles", "--json"]):
+    for cmd in (
+        ["stories"],
+        ["articles"],
+        ["rejected"],
+        ["articles", "--json"],
+        ["story", "abc"],
+        ["report", "abc"],
+    ):
         r = _run([*cmd, "--db", str(db)])
         # StoreError: main() prints "error: ..." and exits 1
         assert isinstance(r.exception, StoreError), (cmd, r.output)  # type: ignore[attr-defined]

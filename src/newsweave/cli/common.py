@@ -40,15 +40,21 @@ def store_path(db: Path | None) -> Path:
     return path
 
 
-def open_store(db: Path | None, read_only: bool = False) -> Store:
-    """The store at ``db`` (or the default). A read-only command never creates one: a missing store is a
-    StoreError naming the path."""
+def existing_store_path(db: Path | None) -> Path:
+    """The store a read-only command uses; a StoreError naming the path when there is none there (a
+    read-only command never creates a store or its folder)."""
     path = store_path(db)
-    if read_only and str(path) != ":memory:" and not path.is_file():
+    if str(path) != ":memory:" and not path.is_file():
         raise StoreError(
             f"no store at {path}: nothing was added there (newsweave add PATH... --db {path}), "
             "or the path is wrong"
         )
+    return path
+
+
+def open_store(db: Path | None, read_only: bool = False) -> Store:
+    """The store at ``db`` (or the default); ``read_only``: see :func:`existing_store_path`."""
+    path = existing_store_path(db) if read_only else store_path(db)
     return Store.open(path, read_only=False)
 
 
