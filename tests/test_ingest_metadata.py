@@ -58,6 +58,9 @@ def test_without_structured_data_the_visible_headline_and_stripped_title_are_use
     assert (
         strip_site("Tageblatt.lu | Sport | Pier plan", ["tageblatt.lu", "tageblatt"]) == "Sport | Pier plan"
     )
+    # a headline part that merely starts with the site's name stays
+    assert strip_site("Times Square fire - The Times", ["The Times", "times"]) == "Times Square fire"
+    assert strip_site("Times Square fire: what we know", ["times"]) == "Times Square fire: what we know"
 
 
 def test_live_page_published_time_holding_the_update_does_not_beat_the_structured_publish_time() -> None:
@@ -169,3 +172,15 @@ def test_language_is_detected_for_every_script() -> None:
     for code, text in samples.items():
         assert detect_language(text) == code, code
     assert detect_language("Pier.") is None
+
+
+def test_hostile_or_broken_structured_data_costs_nothing_but_itself() -> None:
+    deep = "[" * 20000 + "]" * 20000
+    head = (
+        f'<script type="application/ld+json">{deep}</script>'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+        "<title>Pier to be rebuilt | Harbour Gazette</title>"
+        '<meta property="og:site_name" content="Harbour Gazette">'
+    )
+    f = extract_page(_page(head, "Pier to be rebuilt"), "https://harbourgazette.example/a")
+    assert f is not None and f.title == "Pier to be rebuilt" and "harbour council" in f.text

@@ -52,6 +52,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _AUTHOR_HREF = re.compile(
     r"/(?:autor|autoren|author|authors|journalist|journalists|redakteur|redaktion/autor)(?:/|$)", re.I
 )
+# Letters a site name may carry beyond its key in a title part ("Tageblatt.lu": 2, "Mirror Online": 6).
+MAX_SITE_SUFFIX_CHARS = 6
 # A byline paragraph ("Ann Berg/Tom Hale") is short: longer lines at the top are the standfirst.
 MAX_LEAD_BYLINE_WORDS = 8
 # A byline names a handful of people; more author links than this are a list of the site's writers.
@@ -263,10 +265,17 @@ def strip_site(title: str | None, sites: list[str]) -> str | None:
 
 
 def _names_site(part: str, keys: set[str]) -> bool:
+    """True when ``part`` is the site's name, give or take a short addition ("Tageblatt.lu", "Mirror
+    Online" for "mirror") or a shortening ("Metro" for "Metro News"); "Times Square fire" is no site name."""
     k = comparable(part)
     if not k:
         return False
-    return any(k == s or (len(s) >= 4 and (k.startswith(s) or s.startswith(k) and len(k) >= 4)) for s in keys)
+    return any(
+        k == s
+        or (len(s) >= 4 and k.startswith(s) and len(k) - len(s) <= MAX_SITE_SUFFIX_CHARS)
+        or (len(k) >= 4 and s.startswith(k))
+        for s in keys
+    )
 
 
 def choose_title(layers: PageLayers, sites: list[str], fallback: str | None) -> str | None:
