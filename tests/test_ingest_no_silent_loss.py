@@ -176,9 +176,10 @@ def test_articles_json_is_not_cut_and_a_table_says_when_it_is(tmp_path: Path) ->
     assert r.exit_code == 0 and len(json.loads(r.stdout)) == 105
     r = CliRunner().invoke(cli(), ["articles", "--db", db, "--limit", "10"])
     assert r.exit_code == 0 and "more are stored" in r.stderr
-    # outside a terminal each table row stays on one line, not wrapped at 80 columns
-    rows = [line for line in r.stdout.splitlines() if "Pier report" in line]
-    assert len(rows) == 10
+    # outside a terminal a listing is tab-separated values: a header, then one line per row
+    lines = r.stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "source", "published", "title", "words"]
+    assert len(lines) == 11 and all(len(line.split("\t")) == 5 for line in lines)
 
 
 def test_help_shows_flags_as_flags() -> None:

@@ -9,12 +9,14 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from newsweave.errors import StoreError
 from newsweave.store import Store, default_db_path
 
-# Outside a terminal (a pipe, a file) Rich would wrap tables at 80 columns, one word a line; there each
-# table row stays on one line instead.
+# Outside a terminal (a pipe, a file) Rich would wrap at 80 columns, one word a line; there lines stay
+# whole, and listings are tab-separated values (print_table).
 PIPE_WIDTH = 10_000
 console = Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 err_console = Console(stderr=True)
@@ -56,6 +58,25 @@ def open_store(db: Path | None, read_only: bool = False) -> Store:
     """The store at ``db`` (or the default); ``read_only``: see :func:`existing_store_path`."""
     path = existing_store_path(db) if read_only else store_path(db)
     return Store.open(path, read_only=False)
+
+
+def print_table(table: Table) -> None:
+    """A listing: a Rich table in a terminal; outside one (a pipe, a file) tab-separated values, a header
+    line then one line per row, tabs and line breaks inside a cell turned into spaces."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    columns = table.columns
+    lines = ["\t".join(_tsv_cell(c.header) for c in columns)]
+    for i in range(table.row_count):
+        lines.append("\t".join(_tsv_cell(c._cells[i]) for c in columns))
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def _tsv_cell(value: Any) -> str:
+    text = value.plain if isinstance(value, Text) else str(value)
+    return " ".join(text.split())
 
 
 def print_json(obj: Any) -> None:

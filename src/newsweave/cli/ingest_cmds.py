@@ -21,7 +21,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json
+from newsweave.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    print_table,
+)
 from newsweave.errors import UsageError
 from newsweave.model import Article
 
@@ -100,7 +108,7 @@ def add(
             t = Table("file", "position", "reason", title="Rejected inputs")
             for r in summary.rejected:
                 t.add_row(Text(r.path), Text(r.position), Text(r.reason))
-            console.print(t)
+            print_table(t)
         for w in summary.warnings:
             err_console.print(f"[yellow]warning:[/] {w}")
     if summary.rejected:
@@ -203,7 +211,7 @@ def articles(
             Text((a.title or a.text[:70].replace("\n", " ") + "…") if a.text else ""),
             str(word_count(a.text)),
         )
-    console.print(t)
+    print_table(t)
 
 
 def show(
@@ -274,7 +282,7 @@ def rejected(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
     t = Table("file", "position", "reason", title=f"{len(items)} rejected")
     for r in items:
         t.add_row(Text(r.path), Text(r.position), Text(r.reason))
-    console.print(t)
+    print_table(t)
 
 
 def outlets(as_json: bool = JsonOption) -> None:
@@ -308,7 +316,7 @@ def outlets(as_json: bool = JsonOption) -> None:
         t.add_row(
             o.key, Text(o.name), o.kind, ", ".join(o.domains), Text(", ".join(o.aliases)), Text(o.owner or "")
         )
-    console.print(t)
+    print_table(t)
     console.print(f"files read: {'; '.join(files)}", markup=False, highlight=False)
     if not reg.files:
         console.print(f"(no user file: set {ENV_VAR} or add outlets.toml to the user configuration directory)",
