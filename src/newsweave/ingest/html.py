@@ -2,7 +2,10 @@
 
 Pages go through trafilatura (main text plus title, author, date, site name, description), with two
 fallbacks when it finds nothing (see :func:`extract_page`); a leading line repeating the headline is
-dropped; the publication time comes from trafilatura/htmldate, refined by the page's own metadata.
+dropped. Headline, byline, dates and site name are then reconciled from every metadata layer of the page
+by :mod:`newsweave.ingest.pagemeta`, trafilatura's own values (its date refined by the page's explicit
+publication time) being the last resort there. A page counts as an article from MIN_PAGE_WORDS words, in
+any script (:func:`word_count`).
 Fragments (a feed entry's ``content:encoded``, a record's body holding markup) are flattened by lxml,
 block elements becoming line breaks: trafilatura's boilerplate scoring is meant for whole pages.
 

@@ -2,29 +2,38 @@
 and outlet.
 
 Layers read (all in one parse): JSON-LD and microdata (through extruct: the ``Article``-like item of the
-page, ``@graph`` flattened), Open Graph and the other ``<meta>`` tags, the visible ``<h1>`` and the
-``<title>``. trafilatura's own guesses (passed in) come last. Rules, first match wins, and why:
+page, ``@graph`` flattened), Open Graph and the other ``<meta>`` tags, the visible ``<h1>``, the
+``<title>``, links to author pages; then trafilatura's own values and the first and last lines of its
+text. Rules, first match wins, and why (figures: the "fit" part of fundus-pages, 58 pages, see
+docs/quality.md):
 
 headline
-  1. the structured data's ``headline`` (the newsroom's own field; on the "fit" part of fundus-pages it is
-     the expected headline on 55 of 58 pages, where ``og:title`` is a social-media variant on 9);
+  1. the structured data's ``headline``: the newsroom's own field for the headline, on 51 of the 58 pages
+     and the expected title on 42 of them;
   2. the visible ``<h1>`` when it is also a prefix of the ``<title>`` or of ``og:title`` (so a site banner or
      a section name in an ``<h1>`` is not taken);
   3. ``og:title``, then ``<title>``, then trafilatura's title.
   Every candidate loses a site-name part (" | CBC News", "Tageblatt.lu | ", " - Taipei Times") when that
-  part names the site (``og:site_name``, the publisher, the registry's outlet, or the domain).
+  part names the site (``og:site_name``, the publisher, the registry's outlet, or the domain). ``og:title``
+  first would score one page more (48 against 47) but is the social-media headline, which some newsrooms
+  write apart ("You will not believe..."), and the publishers split evenly between the two where they
+  differ: no page-independent rule decides there.
 byline
-  the structured data's authors (people and organisations as given), else ``<meta name=author>`` and kin,
-  else trafilatura's; then :func:`newsweave.ingest.bylines.clean_authors` (name order, URLs, e-mail and slug
-  duplicates, the site or its company dropped when people are named).
+  the structured data's authors (people and organisations as given), else ``<meta name=author>`` and kin;
+  while what is found is only the site's own credit, a company or a one-word label that is no news agency,
+  the next source naming people wins: trafilatura's author, author-page links, a byline paragraph at the
+  top of the text, a closing credit line pairing the site with its source. Then
+  :func:`newsweave.ingest.bylines.clean_authors` (name order, URLs, e-mail and slug duplicates, the site or
+  its company dropped when people are named, agencies kept as the credit).
 published / modified
-  the structured data's ``datePublished`` / ``dateModified`` as written (a live page's
-  ``article:published_time`` often holds the last update, 1 of the 58 fit pages); else the ``<meta>``
-  publication time; else trafilatura's (htmldate). Zones are kept as written, a zone-less time stays
-  zone-less; nothing is invented.
+  the structured data's ``datePublished`` when trafilatura's date (htmldate, refined by ``<meta>``
+  publication times) names the same day, or when the page is a ``LiveBlogPosting`` whose other dates are
+  its update time (its ``article:published_time`` holds the last update); else trafilatura's date. The
+  update time is kept apart (``dateModified``, ``article:modified_time``). Zones are kept as written, a
+  zone-less time stays zone-less; nothing is invented.
 outlet
-  the registry (:mod:`newsweave.outlets`) for the URL, then ``og:site_name`` / the publisher's name cleaned
-  of taglines and company suffixes, then the domain.
+  the site name here is ``og:site_name``, else the publisher's name, else trafilatura's; the outlet is
+  then chosen by :mod:`newsweave.ingest.outletname` (registry, cleaned name, domain).
 """
 
 from __future__ import annotations
@@ -95,7 +104,6 @@ class PageMeta:
     published: str | None
     modified: str | None
     site_name: str | None
-    language: str | None
 
 
 def read_layers(html: str, url: str | None) -> PageLayers:
@@ -383,10 +391,4 @@ def reconcile(
         published=choose_published(layers, fallback.get("date")),
         modified=layers.modified or layers.meta_value(*_MODIFIED_META),
         site_name=layers.meta_value("og:site_name") or layers.publisher or fallback.get("sitename"),
-        language=_language(layers),
     )
-
-
-def _language(layers: PageLayers) -> str | None:
-    v = layers.meta_value("og:locale", "language", "content-language", "dc.language")
-    return v.replace("_", "-").split("-")[0].lower() if v else None
