@@ -253,3 +253,17 @@ def test_store_keeps_zones_naive_times_and_updates_apart(tmp_path: Path) -> None
     zoned = back["2024-05-03T10:00:00+01:00"]
     assert zoned.published_at is not None and zoned.published_at.isoformat() == "2024-05-03T10:00:00+01:00"
     assert zoned.updated_raw == "2024-05-04T08:00:00Z"
+
+
+def test_record_bylines_are_people_and_updates_are_kept_apart(tmp_path: Path) -> None:
+    f = tmp_path / "export.jsonl"
+    rows = [
+        {"text": BODY, "authors": ["Brazil, Rachel", "Hale, Tom"], "modified": "2025-02-02T10:00:00Z"},
+        {"text": "Second. " + BODY, "author": "Sophie Foster, Sophie-Foster", "source": "Harbour Gazette"},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    a, b = _read(f)
+    assert isinstance(a, Article) and isinstance(b, Article)
+    assert a.byline == "Rachel Brazil; Tom Hale" and a.updated_raw == "2025-02-02T10:00:00Z"
+    assert a.published_raw is None  # an update time is never taken as the publication time
+    assert b.byline == "Sophie Foster"

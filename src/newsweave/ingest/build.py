@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsweave.ingest.bylines import clean_authors
 from newsweave.ingest.lang import detect_language
 from newsweave.ingest.outletname import outlet_for
 from newsweave.model import Article, Origin, Rejected, article_id_for
@@ -119,6 +120,17 @@ def _ftfy_config() -> Any:
     )  # fmt: skip
 
 
+def _byline(raw: str | None, source: str | None) -> str | None:
+    """The byline as names joined by "; " (:func:`newsweave.ingest.bylines.clean_authors`: "Brazil, Rachel"
+    is Rachel Brazil, duplicates fold, the outlet itself goes when people are named; ``source`` is the outlet
+    the input names, by metadata or URL, never the file name)."""
+    line = clean_line(raw)
+    if not line:
+        return None
+    names = clean_authors([line], [source] if source else [])
+    return "; ".join(names) if names else None
+
+
 def build_article(
     fields: Fields, path: str, position: str, fmt: str, forced_source: str | None = None
 ) -> Article | Rejected:
@@ -139,7 +151,9 @@ def build_article(
         title=clean_line(fields.title),
         subtitle=clean_line(fields.subtitle),
         summary=clean_line(fields.summary),
-        byline=clean_line(fields.byline),
+        byline=_byline(
+            fields.byline, clean_line(forced_source) or clean_line(fields.source) or domain_of(url)
+        ),
         published_at=parse_date(raw_date),
         published_raw=raw_date,
         updated_raw=clean_line(fields.updated),

@@ -85,7 +85,9 @@ def is_org(name: str, sites: Iterable[str]) -> bool:
     """The site itself ("Lesotho Times", "Nature Editorial" on nature.com) or a company, not a person."""
     k = comparable(name)
     keys = {comparable(s) for s in sites} - {""}
-    return is_company(name) or any(k == s or (len(s) >= 5 and (s in k or k in s)) for s in keys)
+    return is_company(name) or any(
+        k == s or (len(s) >= 5 and s in k) or (len(k) >= 5 and k in s) for s in keys
+    )
 
 
 def is_agency(name: str) -> bool:

@@ -37,6 +37,8 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "subtitle": ("subtitle", "description", "dek", "standfirst"),
     "summary": ("summary", "abstract", "excerpt"),
     "language": ("language", "lang"),
+    "updated": ("updated", "modified", "updated_at", "modified_at", "date_modified", "datemodified",
+                "last_modified", "lastmod"),
 }  # fmt: skip
 FIELD_ALIASES = {"published_at": "published", "date": "published", "author": "byline", "body": "text",
                  "headline": "title", "outlet": "source", "link": "url", "lang": "language"}  # fmt: skip
@@ -105,7 +107,9 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
         keys = (mapping[field],) if field in mapping else names
         value = None
         for k in keys:
-            value = _as_text(_lookup(record, lowered, k), "\n" if field == "text" else ", ")
+            # a list of authors is joined with "; ": a name written "Brazil, Rachel" keeps its comma
+            sep = "\n" if field == "text" else "; " if field == "byline" else ", "
+            value = _as_text(_lookup(record, lowered, k), sep)
             if value:
                 break
         found[field] = value
@@ -119,7 +123,7 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
             text = fragment_to_text(text)
         else:  # a whole page in the record (a crawl export): its metadata fills what the record lacks
             text = page.text
-            for key in ("title", "subtitle", "byline", "source", "published"):
+            for key in ("title", "subtitle", "byline", "source", "published", "updated"):
                 found[key] = found[key] or getattr(page, key)
     return Fields(text=text.strip(), **found)
 
