@@ -81,7 +81,9 @@ def test_header_lines_keep_text_exactly(tmp_path: Path) -> None:
     assert a.title == "A headline" and a.source == "Example Times" and a.url == "https://www.example.com/x"
     assert a.text == body.rstrip()
     assert a.published_raw == "2025-04-24T10:00:00+02:00"
-    assert a.published_at is not None and a.published_at.isoformat() == "2025-04-24T08:00:00+00:00"
+    # the zone as written is kept; the instant is the same
+    assert a.published_at is not None and a.published_at.isoformat() == "2025-04-24T10:00:00+02:00"
+    assert a.published_utc is not None and a.published_utc.isoformat() == "2025-04-24T08:00:00+00:00"
     (forced,) = _articles([str(f)], source="Forced")
     assert forced.source == "Forced"
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 _WS = re.compile(r"\s+")
@@ -93,11 +93,25 @@ class Article:
     subtitle: str | None = None
     summary: str | None = None
     byline: str | None = None
-    published_at: datetime | None = None  # timezone-aware, UTC
+    # As the input gives it: aware, in the zone written, when the input names a zone; naive (the outlet's
+    # local time, zone unknown) when it does not: a zone-less time is never stamped UTC. Order by
+    # ``published_utc``.
+    published_at: datetime | None = None
     published_raw: str | None = None  # the date string as written in the input
     language: str | None = None
     paragraphs: tuple[tuple[int, int], ...] = ()
     origin: Origin = field(default_factory=lambda: Origin(path=""))
+    # when the page says it was last updated, as written; kept apart from the publication time
+    updated_raw: str | None = None
+
+    @property
+    def published_utc(self) -> datetime | None:
+        """``published_at`` in UTC for ordering and time windows; a naive time is read as UTC here only
+        (at most a day's error, which a story's time window absorbs)."""
+        p = self.published_at
+        if p is None:
+            return None
+        return p.replace(tzinfo=UTC) if p.tzinfo is None else p.astimezone(UTC)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +124,7 @@ class Article:
             "byline": self.byline,
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "published_raw": self.published_raw,
+            "updated_raw": self.updated_raw,
             "language": self.language,
             "text": self.text,
             "paragraphs": [list(p) for p in self.paragraphs],

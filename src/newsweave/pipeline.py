@@ -32,6 +32,8 @@ ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
 # batches. Unset in normal use: nothing happens.
 BATCH_SIGNAL_ENV = "NEWSWEAVE_BATCH_SIGNAL"
 BATCH_PAUSE_ENV = "NEWSWEAVE_BATCH_PAUSE"
+# on_progress(stage, done, total): stage is "read", "dedup", "analyse" or "stories"; total None if unknown.
+ProgressCallback = Callable[[str, int, int | None], None]
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,16 @@ def add_inputs(
     paths: Sequence[str],
     options: AddOptions = AddOptions(),
     on_item: Callable[[Article | Rejected], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> AddSummary:
-    """Read ``paths`` and store what they hold. Never stops on one bad input."""
+    """Read ``paths`` and store what they hold. Never stops on one bad input.
+
+    ``on_progress(stage, done, total)`` is told how far each stage is: "read" (inputs read, total
+    unknown), "dedup" (articles written and checked against the store), "analyse" and "stories"
+    (articles done of those pending)."""
     summary = AddSummary()
+    report: ProgressCallback = on_progress or (lambda stage, done, total: None)
+    read = 0
     batch: list[Article] = []
     rejected: list[Rejected] = []
     committed = 0
@@ -79,6 +88,8 @@ def add_inputs(
             committed += 1
             if signal_file:
                 _signal_batch(signal_file, committed)
+            done = len(summary.added) + len(summary.duplicates)
+            report("dedup", done, done)
         if rejected:
             store.add_rejected(rejected)
             summary.rejected.extend(rejected)
@@ -91,10 +102,13 @@ def add_inputs(
             batch.append(item)
         if on_item is not None:
             on_item(item)
+        read += 1
+        report("read", read, None)
         if len(batch) >= options.batch_size:
             flush()
     flush()
-    process_pending(store, options, summary)
+    report("read", read, read)
+    process_pending(store, options, summary, report)
     return summary
 
 
@@ -108,17 +122,20 @@ def _signal_batch(path: str, committed: int) -> None:
         time.sleep(float(seconds))
 
 
-def process_pending(store: Store, options: AddOptions, summary: AddSummary) -> None:
+def process_pending(
+    store: Store, options: AddOptions, summary: AddSummary, report: ProgressCallback | None = None
+) -> None:
     """Analyse and assign to stories the stored articles still without them (unless ``options`` say not to).
 
     Those are this run's, or an earlier run's that was stopped after its articles were written, or ran with
     --no-analyse/--no-cluster: a re-run of an interrupted ``add`` (or ``watch``) finishes its work even
     though its articles are no longer new.
     """
+    progress: ProgressCallback = report or (lambda stage, done, total: None)
     if options.analyse:
-        summary.analysed += _analyse_pending(store, summary)
+        summary.analysed += _analyse_pending(store, summary, progress)
     if options.cluster:
-        summary.stories.update(_cluster_pending(store, summary))
+        summary.stories.update(_cluster_pending(store, summary, progress))
 
 
 def _pending(store: Store, done_table: str) -> list[str]:
@@ -134,7 +151,7 @@ def _pending(store: Store, done_table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _analyse_pending(store: Store, summary: AddSummary) -> int:
+def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
@@ -146,13 +163,15 @@ def _analyse_pending(store: Store, summary: AddSummary) -> int:
     options = AnalyseOptions(n_process=0)
     ids = _pending(store, "analysis_runs")
     done = 0
+    report("analyse", 0, len(ids))
     for k in range(0, len(ids), ANALYSE_BATCH):  # memory stays bounded; each batch is saved as it ends
         analyses = analyse_articles(store.get_articles(ids[k : k + ANALYSE_BATCH]), options)
         done += save_analysis(store, analyses, model=resolve_model(options))
+        report("analyse", min(k + ANALYSE_BATCH, len(ids)), len(ids))
     return done
 
 
-def _cluster_pending(store: Store, summary: AddSummary) -> dict[str, str]:
+def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> dict[str, str]:
     try:
         from newsweave.store.stories import assign_stories, ensure_stories_schema
     except ImportError as e:
@@ -160,4 +179,7 @@ def _cluster_pending(store: Store, summary: AddSummary) -> dict[str, str]:
         return {}
     ensure_stories_schema(store)
     ids = _pending(store, "story_articles")
-    return dict(assign_stories(store, store.get_articles(ids))) if ids else {}
+    report("stories", 0, len(ids))
+    out = dict(assign_stories(store, store.get_articles(ids))) if ids else {}
+    report("stories", len(ids), len(ids))
+    return out

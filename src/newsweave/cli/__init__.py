@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Any
 
 import typer
+import typer.main
 
 from newsweave.errors import NewsweaveError, UsageError
 
@@ -50,11 +52,50 @@ def _register_all() -> None:
 _register_all()
 
 
+def tidy_help(command: Any) -> Any:
+    """The click command tree with help that shows flags as flags: Typer prints a type after every
+    option (``--json <bool>``, ``--map <list[str]>``, ``paths... <list[str]>``); a flag takes no value,
+    a repeatable option says so, and an argument's name already says what it takes."""
+    for cmd in [command, *_subcommands(command)]:
+        cmd.get_help_option = _flag_help_option(cmd.get_help_option)
+        for param in getattr(cmd, "params", []):
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+            elif getattr(param, "param_type_name", "") == "argument":
+                param.display_type_rich = lambda ctx: None  # the name ("paths...") says it
+            elif getattr(param, "multiple", False):
+                param.metavar = "<str> (repeatable)"
+    return command
+
+
+def _flag_help_option(get: Any) -> Any:
+    def wrapped(ctx: Any) -> Any:
+        opt = get(ctx)
+        if opt is not None:
+            opt.metavar = ""
+        return opt
+
+    return wrapped
+
+
+def _subcommands(command: Any) -> list[Any]:
+    out = []
+    for sub in getattr(command, "commands", {}).values():
+        out.append(sub)
+        out.extend(_subcommands(sub))
+    return out
+
+
+def cli() -> Any:
+    """The click command of the application, help tidied (:func:`tidy_help`)."""
+    return tidy_help(typer.main.get_command(app))
+
+
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        app(standalone_mode=True)
+        cli()(standalone_mode=True)
     except UsageError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(2)

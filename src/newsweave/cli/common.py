@@ -9,10 +9,16 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-from newsweave.store import Store
+from newsweave.errors import StoreError
+from newsweave.store import Store, default_db_path
 
-console = Console()
+# Outside a terminal (a pipe, a file) Rich would wrap at 80 columns, one word a line; there lines stay
+# whole, and listings are tab-separated values (print_table).
+PIPE_WIDTH = 10_000
+console = Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 err_console = Console(stderr=True)
 
 DbOption = typer.Option(
@@ -27,10 +33,50 @@ ModelOption = typer.Option(
 )
 
 
+def store_path(db: Path | None) -> Path:
+    """The store a command uses; the default one (no ``--db``, no ``NEWSWEAVE_DB``) is named on stderr."""
+    if db is not None:
+        return Path(db).expanduser()
+    path = default_db_path()
+    typer.echo(f"store: {path} (the default; choose another with --db or NEWSWEAVE_DB)", err=True)
+    return path
+
+
+def existing_store_path(db: Path | None) -> Path:
+    """The store a read-only command uses; a StoreError naming the path when there is none there (a
+    read-only command never creates a store or its folder)."""
+    path = store_path(db)
+    if str(path) != ":memory:" and not path.is_file():
+        raise StoreError(
+            f"no store at {path}: nothing was added there (newsweave add PATH... --db {path}), "
+            "or the path is wrong"
+        )
+    return path
+
+
 def open_store(db: Path | None, read_only: bool = False) -> Store:
-    if read_only and db is not None and not Path(db).exists():
-        return Store.open(db)
-    return Store.open(db, read_only=False)
+    """The store at ``db`` (or the default); ``read_only``: see :func:`existing_store_path`."""
+    path = existing_store_path(db) if read_only else store_path(db)
+    return Store.open(path, read_only=False)
+
+
+def print_table(table: Table) -> None:
+    """A listing: a Rich table in a terminal; outside one (a pipe, a file) tab-separated values, a header
+    line then one line per row, tabs and line breaks inside a cell turned into spaces."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    columns = table.columns
+    lines = ["\t".join(_tsv_cell(c.header) for c in columns)]
+    for i in range(table.row_count):
+        lines.append("\t".join(_tsv_cell(c._cells[i]) for c in columns))
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def _tsv_cell(value: Any) -> str:
+    text = value.plain if isinstance(value, Text) else str(value)
+    return " ".join(text.split())
 
 
 def print_json(obj: Any) -> None:

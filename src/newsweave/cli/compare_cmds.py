@@ -108,10 +108,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analysis stage."),
     ) -> None:
         """The comparison report of one story from the store."""
+        from newsweave.cli.common import existing_store_path
         from newsweave.compare import compare_articles
         from newsweave.report.story import story_articles
 
-        articles = story_articles(story, db)
+        articles = story_articles(story, existing_store_path(db))
         comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
         _emit(comparison, as_json, md, html, _texts(comparison, articles))
 

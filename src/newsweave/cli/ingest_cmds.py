@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, err_console, open_store, print_json
+from newsweave.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    print_table,
+)
 from newsweave.cli.fetch_cmds import AllowPrivateOption, fetch_urls
 from newsweave.errors import UsageError
 from newsweave.model import Article
 
 FORMATS = ("auto", "text", "html", "json", "jsonl", "csv", "rss", "warc")
+DEFAULT_TABLE_ROWS = 100  # a table on a screen; JSON gives everything unless --limit says otherwise
 
 
 def _parse_map(items: list[str]) -> dict[str, str]:
@@ -50,6 +70,7 @@ def add(
         raise typer.BadParameter(
             f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
         )
+    _check_something_named(paths)
     options = AddOptions(
         ingest=IngestOptions(
             source=source, format=None if fmt == "auto" else fmt, field_map=_parse_map(mapping)
@@ -59,19 +80,9 @@ def add(
     )
     store = open_store(db)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed} read"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json or not err_console.is_terminal,
-        ) as progress:
-            task = progress.add_task("reading", total=None)
+        with _stage_progress(disable=as_json or not err_console.is_terminal) as on_progress:
             files = [p for p in paths if not is_url(p)]
-            summary = add_inputs(store, files, options, on_item=lambda _item: progress.advance(task))
+            summary = add_inputs(store, files, options, on_progress=on_progress)
         urls = [p for p in paths if is_url(p)]
         fetched = fetch_urls(store, urls, options, allow_private, as_json) if urls else None
         if fetched is not None:  # pages and feeds: their articles, versions and rejects join the summary
@@ -113,11 +124,61 @@ def add(
             t = Table("file", "position", "reason", title="Rejected inputs")
             for r in summary.rejected:
                 t.add_row(Text(r.path), Text(r.position), Text(r.reason))
-            console.print(t)
+            print_table(t)
         for w in summary.warnings:
             err_console.print(f"[yellow]warning:[/] {w}")
     if summary.rejected:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _stage_progress(disable: bool) -> Iterator[Any]:
+    """A progress display on stderr with one line per stage (read, dedup, analyse, stories): count, total
+    when known, rate and time left."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True, disable=disable) as progress:
+        tasks: dict[str, Any] = {}
+        started: dict[str, float] = {}
+
+        def on_progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total, rate="")
+                started[stage] = time.monotonic()
+            elapsed = time.monotonic() - started[stage]
+            rate = f"{done / elapsed:,.1f}/s" if elapsed > 0.5 and done else ""
+            progress.update(tasks[stage], completed=done, total=total, rate=rate)
+
+        yield on_progress
+
+
+def _check_something_named(paths: list[str]) -> None:
+    """UsageError (exit 2) when the inputs named hold no file at all: every pattern matches nothing, every
+    folder is empty, every path is missing. Checked before the store is opened; nothing is read."""
+    from newsweave.ingest import IngestOptions
+    from newsweave.ingest.sources import NOTHING_NAMED, expand_inputs
+    from newsweave.model import Rejected
+
+    if not paths:
+        raise UsageError("no input named: give files, folders, globs or - for stdin")
+    from newsweave.fetch import is_url
+
+    if "-" in paths or any(is_url(p) for p in paths):
+        return  # stdin and URLs are read (and their failures recorded) when the store is open
+    why = []
+    for item in expand_inputs(paths, IngestOptions()):
+        if not isinstance(item, Rejected) or item.reason not in NOTHING_NAMED:
+            return
+        why.append(f"{item.path}: {item.reason}")
+    raise UsageError("nothing to read: " + "; ".join(why))
 
 
 def _article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
@@ -130,17 +191,29 @@ def _article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
 
 def articles(
     source: str | None = typer.Option(None, "--source", help="Only this outlet."),
-    limit: int = typer.Option(100, "--limit", min=0, help="At most this many (0 = all)."),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, help="At most this many (0 = all; default: all with --json, 100 in a table)."
+    ),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List stored articles."""
+    """List stored articles. When more are stored than shown, stderr says so."""
+    from newsweave.ingest.html import word_count
+
+    n = limit if limit is not None else (0 if as_json else DEFAULT_TABLE_ROWS)
     store = open_store(db, read_only=True)
     try:
-        items = list(store.iter_articles(source=source, limit=limit or None, offset=offset))
+        items = list(store.iter_articles(source=source, limit=n + 1 if n else None, offset=offset))
     finally:
         store.close()
+    if n and len(items) > n:
+        items = items[:n]
+        err_console.print(
+            f"showing articles {offset + 1} to {offset + n}; more are stored (--limit 0 for all, --offset N)",
+            markup=False,
+            highlight=False,
+        )
     if as_json:
         print_json([_article_obj(a) for a in items])
         return
@@ -154,9 +227,9 @@ def articles(
             Text(a.source or ""),
             a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else "",
             Text((a.title or a.text[:70].replace("\n", " ") + "…") if a.text else ""),
-            str(len(a.text.split())),
+            str(word_count(a.text)),
         )
-    console.print(t)
+    print_table(t)
 
 
 def show(
@@ -227,16 +300,57 @@ def rejected(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
     t = Table("file", "position", "reason", title=f"{len(items)} rejected")
     for r in items:
         t.add_row(Text(r.path), Text(r.position), Text(r.reason))
-    console.print(t)
+    print_table(t)
+
+
+def outlets(as_json: bool = JsonOption) -> None:
+    """List the outlet registry in force (packaged entries and the user files read: NEWSWEAVE_OUTLETS, else
+    outlets.toml in the user configuration directory)."""
+    from newsweave.outlets import ENV_VAR, registry
+
+    reg = registry()
+    files = ["(packaged) newsweave/data/outlets.toml", *reg.files]
+    rows = sorted(reg.outlets.values(), key=lambda o: o.key)
+    if as_json:
+        print_json(
+            {
+                "files": files,
+                "outlets": [
+                    {
+                        "key": o.key,
+                        "name": o.name,
+                        "domains": list(o.domains),
+                        "aliases": list(o.aliases),
+                        "owner": o.owner,
+                        "kind": o.kind,
+                    }  # fmt: skip
+                    for o in rows
+                ],
+            }
+        )
+        return
+    t = Table("key", "name", "kind", "domains", "aliases", "owner", title=f"{len(rows)} outlets")
+    for o in rows:
+        t.add_row(
+            o.key, Text(o.name), o.kind, ", ".join(o.domains), Text(", ".join(o.aliases)), Text(o.owner or "")
+        )
+    print_table(t)
+    console.print(f"files read: {'; '.join(files)}", markup=False, highlight=False)
+    if not reg.files:
+        console.print(f"(no user file: set {ENV_VAR} or add outlets.toml to the user configuration directory)",
+                      markup=False, highlight=False)  # fmt: skip
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.command()(add)
+    app.command()(outlets)
     app.command()(articles)
     app.command()(show)
     app.command()(rejected)
     try:
         from newsweave.eval.extract import register_eval_extract
+        from newsweave.eval.metadata import register_eval_metadata
     except ImportError:
         return
     register_eval_extract(eval_app)
+    register_eval_metadata(eval_app)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json, print_table
 from newsweave.model import Story
 
 EvalJson = typer.Option(False, "--json", help="Print one JSON object as the last line.")
@@ -62,7 +62,7 @@ def stories(
         t.add_column(name)
     for s in items:
         t.add_row(s.id, Text(s.title or ""), Text(", ".join(s.sources)), str(len(s.article_ids)), _span(s))
-    console.print(t)
+    print_table(t)
 
 
 def story(

@@ -240,7 +240,7 @@ def _stories(
                 sid += "x"
             used.add(sid)
         members = [by_id[a] for a in g]
-        dated = [a.published_at for a in members if a.published_at]
+        dated = [a.published_utc for a in members if a.published_utc]
         out.append(
             Story(
                 id=sid,

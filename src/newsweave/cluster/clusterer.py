@@ -431,4 +431,5 @@ def _embed_text(a: Article) -> str:
 
 
 def _time_key(a: Article) -> tuple[int, float, str]:
-    return (0, a.published_at.timestamp(), a.id) if a.published_at else (1, 0.0, a.id)
+    t = a.published_utc
+    return (0, t.timestamp(), a.id) if t else (1, 0.0, a.id)

@@ -106,7 +106,7 @@ def raw_features(article: Article, entities: Sequence[str] | None = None) -> Raw
         body=Counter(terms(body)),
         head=Counter(terms(head_text + " " + head_text + " " + lead)),  # the headline counts twice
         entities=ent,
-        time=article.published_at.timestamp() if article.published_at else None,
+        time=article.published_utc.timestamp() if article.published_utc else None,
     )
 
 

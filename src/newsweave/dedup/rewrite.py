@@ -165,9 +165,10 @@ def _link(a: Article, b: Article, sa: _Sentences, sb: _Sentences, opts: DedupOpt
     share_b = _share(sb, (j for _, j, _ in b_from_a))
     share_a = _share(sa, (j for _, j, _ in a_from_b))
     direction: Literal["time", "unknown"]
-    if a.published_at and b.published_at and a.published_at != b.published_at:
+    ta, tb = a.published_utc, b.published_utc
+    if ta and tb and ta != tb:
         direction = "time"
-        b_later = b.published_at > a.published_at
+        b_later = tb > ta
     else:
         direction = "unknown"
         b_later = share_b >= share_a

@@ -2,7 +2,10 @@
 
 Pages go through trafilatura (main text plus title, author, date, site name, description), with two
 fallbacks when it finds nothing (see :func:`extract_page`); a leading line repeating the headline is
-dropped; the publication time comes from trafilatura/htmldate, refined by the page's own metadata.
+dropped. Headline, byline, dates and site name are then reconciled from every metadata layer of the page
+by :mod:`newsweave.ingest.pagemeta`, trafilatura's own values (its date refined by the page's explicit
+publication time) being the last resort there. A page counts as an article from MIN_PAGE_WORDS words, in
+any script (:func:`word_count`).
 Fragments (a feed entry's ``content:encoded``, a record's body holding markup) are flattened by lxml,
 block elements becoming line breaks: trafilatura's boilerplate scoring is meant for whole pages.
 
@@ -28,7 +31,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from newsweave.errors import InputError
 from newsweave.ingest.build import Fields
+from newsweave.ingest.decode import decode_bytes
+from newsweave.ingest.pagemeta import PageMeta, reconcile
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,16 @@ EXTRACT_SETTINGS: dict[str, Any] = {
 # A "main text" shorter than this is a navigation scrap, not an article (a page of links gives "Home").
 # (1 of the 250 l3s-gn1 pages has a gold body under 10 words; refusing it costs less than storing scraps.)
 MIN_PAGE_WORDS = 10
+LEAD_LINES = 3  # lines at the top of the text where a byline paragraph may stand
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan): there a
+# word is counted per CHARS_PER_UNSPACED_WORD characters (Japanese and Chinese news words average about
+# two characters), so a Japanese article is not "no article text found" for having no spaces.
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uac00-\ud7af]"
+)
+CHARS_PER_UNSPACED_WORD = 2
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.I)
 _TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
 _COPYRIGHT = re.compile(r"^(?:copyright|\u00a9|\(c\)|\s|\d{4}(?:\s*-\s*\d{4})?)+", re.I)
@@ -69,6 +85,16 @@ _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article header footer tr table pre figure "
     "figcaption dd dt".split()
 )
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` for any script: space-separated words, with runs of an unspaced script counted
+    per :data:`CHARS_PER_UNSPACED_WORD` characters."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    spaced = len(_UNSPACED.sub(" ", text).split())
+    return spaced + unspaced // CHARS_PER_UNSPACED_WORD
 
 
 def quiet_extractors() -> None:
@@ -108,18 +134,42 @@ def extract_page(data: bytes | str, url: str | None = None) -> Fields | None:
         doc = _trafilatura(repaired, url) if repaired is not None else None
     if doc is None:
         return _justext(data)
+    page_url = doc.url or url
+    meta = _page_meta(data, page_url, doc)
     text = tidy_lines(doc.text or "")
     text = _drop_repeated_title(text, doc.title)
-    date = _published(data, doc.date, url)
+    if meta and meta.title != doc.title:
+        text = _drop_repeated_title(text, meta.title)
+    date = (meta.published if meta else None) or _published(data, doc.date, url)
+    byline = None if (doc.author or "").strip().lower() in _NO_AUTHOR else doc.author
     return Fields(
         text=text,
-        title=doc.title,
+        title=meta.title if meta else doc.title,
         subtitle=doc.description,
-        byline=None if (doc.author or "").strip().lower() in _NO_AUTHOR else doc.author,
-        url=doc.url or url,
-        source=clean_sitename(doc.sitename),
+        byline=meta.byline if meta else byline,
+        url=page_url,
+        source=clean_sitename(meta.site_name if meta else doc.sitename),
         published=date,
+        updated=meta.modified if meta else None,
     )
+
+
+def _page_meta(data: bytes | str, url: str | None, doc: Any) -> PageMeta | None:
+    """The page's reconciled metadata (:mod:`newsweave.ingest.pagemeta`); None if the page cannot be read."""
+    from newsweave.outlets import host_of, registry
+
+    html = _as_text(data)
+    html = _XML_DECL.sub("", html[:200]) + html[200:]
+    host = host_of(url)
+    lines = tidy_lines(doc.text or "").split("\n")
+    fallback = {"title": doc.title, "author": doc.author, "date": _published(data, doc.date, url),
+                "sitename": doc.sitename, "lead": "\n".join(lines[:LEAD_LINES]),
+                "tail": "\n".join(lines[-LEAD_LINES:])}  # fmt: skip
+    try:
+        return reconcile(html, url, fallback, registry().outlet_name(None, url), host)
+    except Exception as e:  # a metadata layer must never cost the article: trafilatura's fields stand
+        log.info("page metadata unreadable: %s", e)
+        return None
 
 
 def clean_sitename(name: str | None) -> str | None:
@@ -141,7 +191,7 @@ def _trafilatura(data: bytes | str, url: str | None) -> Any:
     except Exception as e:  # trafilatura raises assorted lxml/parser errors on hostile markup
         log.info("trafilatura failed: %s", e)
         return None
-    if doc is None or isinstance(doc, dict) or len((doc.text or "").split()) < MIN_PAGE_WORDS:
+    if doc is None or isinstance(doc, dict) or word_count(doc.text or "") < MIN_PAGE_WORDS:
         return None
     return doc
 
@@ -152,6 +202,10 @@ def _as_text(data: bytes | str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    try:
+        return decode_bytes(data)[0]
+    except InputError:
         return data.decode("cp1252", errors="replace")
 
 
@@ -172,7 +226,7 @@ def _justext(data: bytes | str) -> Fields | None:
         log.debug("jusText failed: %s", e)
         return None
     text = tidy_lines("\n".join(p.text for p in paragraphs if not p.is_boilerplate))
-    if len(text.split()) < MIN_PAGE_WORDS:
+    if word_count(text) < MIN_PAGE_WORDS:
         return None
     return Fields(text=text)
 

@@ -1,17 +1,32 @@
-"""A cheap language guess: the share of each language's commonest function words.
+"""The language of an article: lingua (``lingua-language-detector``, all its 75 languages, every script),
+after a fast path for the commonest languages of news.
 
-No model, no dependency: news text is long enough that the function words decide. Measured on
-semeval2022-task8-pairs (texts cut to ~1.1k characters): de 394/394, es 220/220, fr 22/22, en 455/456,
-pl 126/128 right; the Arabic and Turkish texts (no list here) all give None, never a wrong language.
-Galaxy-wikinews (English, median share 0.36 of English function words): 366/369 "en". MIN_SHARE = 0.12
-sits well under the English median and well over what other languages score on the English list.
+lingua runs in its low-accuracy mode (trigram models only): 70 MB of memory and half a second to load on
+the first Latin-script text, where the high-accuracy mode took 1 GB and 8 s; on whole articles the two
+agree. Measured on semeval2022-task8-pairs (1,480 texts): right for de 394/394, es 220/220, fr 22/22,
+en 455/456, pl 128/128, tr 164/166, ar 94/94. The function-word counter it replaces got pl 126, and tr
+and ar 0 (no lists), and gave nothing for any unspaced script (Japanese, Chinese, Thai).
+
+Fast path: lingua costs 2-4 ms a text, counting function words 0.1 ms. Where one language's function words
+cover FAST_SHARE of the first words and twice the runner-up's share, that language is taken without
+lingua (English news: median share 0.36). On the semeval texts the fast path decides 885 of 1,480 with no
+error and the labels stay as above (1.35 ms a text on average); on galaxy-wikinews 364 of 369 (367 "en").
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections import Counter
+from typing import Any
 
+log = logging.getLogger(__name__)
+
+SAMPLE_CHARS = 500  # lingua's sample: 500, 800, 1,200 and 2,000 characters gave the same labels above
+FAST_SAMPLE_CHARS = 2000  # the function-word count's sample
+FAST_SHARE = 0.25  # see the module docstring
+MIN_LETTERS = 20  # fewer letters than this and lingua guesses: no language is given
 _WORD = re.compile(r"[^\W\d_]+")
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -45,19 +60,38 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pl": frozenset("w i na z do nie się że to jest o jak po od za przez dla co ale czy".split()),
     "ru": frozenset("и в не на что с по как он это а из о к за от для то же его".split()),
 }
-MIN_SHARE = 0.12  # see the module docstring
-SAMPLE_CHARS = 4000
+
+
+def _fast_guess(sample: str) -> str | None:
+    words = Counter(_WORD.findall(sample.casefold()))
+    total = sum(words.values())
+    if total < 30:
+        return None
+    shares = sorted(
+        ((sum(words[w] for w in stop) / total, lang) for lang, stop in _STOPWORDS.items()), reverse=True
+    )
+    (best, lang), (second, _) = shares[0], shares[1]
+    return lang if best >= FAST_SHARE and best >= 2 * second else None
+
+
+@functools.cache
+def _detector() -> Any:
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the language whose function words cover most of the text, or None if unsure."""
-    words = Counter(_WORD.findall(text[:SAMPLE_CHARS].casefold()))
-    total = sum(words.values())
-    if total < 8:
+    """ISO 639-1 code of the text's language, or None when the text is too short or lingua is unsure."""
+    sample = text[:SAMPLE_CHARS]
+    if len(sample) < 4 * MIN_LETTERS and sum(c.isalpha() for c in sample) < MIN_LETTERS:
         return None
-    best, best_share = None, 0.0
-    for lang, stop in _STOPWORDS.items():
-        share = sum(words[w] for w in stop) / total
-        if share > best_share:
-            best, best_share = lang, share
-    return best if best_share >= MIN_SHARE else None
+    fast = _fast_guess(text[:FAST_SAMPLE_CHARS])
+    if fast:
+        return fast
+    try:
+        found = _detector().detect_language_of(sample)
+    except Exception as e:  # a detector failure must not cost the article
+        log.info("language detection failed: %s", e)
+        return None
+    return found.iso_code_639_1.name.lower() if found is not None else None

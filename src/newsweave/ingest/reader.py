@@ -9,9 +9,11 @@ of the format runs. Whatever goes wrong becomes a Rejected naming the file and t
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import gzip
 import io
 import logging
+import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import IO
@@ -44,22 +46,45 @@ def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> I
     problem is a :class:`Rejected` and the iteration goes on.
     """
     options = options or IngestOptions()
+    if not paths:
+        raise UsageError("no input named: give files, folders, globs or - for stdin")
     if options.format not in (None, *FORMATS):
         raise UsageError(f"unknown format {options.format!r} (one of {', '.join(FORMATS)})")
     normalise_field_map(options.field_map)
     for item in expand_inputs(paths, options):
         if isinstance(item, Rejected):
-            yield item
+            yield _one_line(item)
             continue
+        count = 0
         try:
-            yield from read_file(item, options)
+            for out in read_file(item, options):
+                count += 1
+                yield _one_line(out) if isinstance(out, Rejected) else out
         except InputError as e:
-            yield Rejected(item.path, e.position, e.reason)
+            count += 1
+            yield _one_line(Rejected(item.path, e.position, e.reason))
         except OSError as e:  # permission denied, I/O error, a file removed while reading
-            yield Rejected(item.path, "", f"cannot read: {e.strerror or e}")
+            count += 1
+            yield _one_line(Rejected(item.path, "", f"cannot read: {e.strerror or e}"))
         except Exception as e:  # one broken input never stops the batch
+            count += 1
             log.warning("%s: unexpected %s", item.path, type(e).__name__, exc_info=True)
-            yield Rejected(item.path, "", f"unexpected error: {type(e).__name__}: {e}")
+            yield _one_line(Rejected(item.path, "", f"unexpected error: {type(e).__name__}: {e}"))
+        if not count:  # an input that yields nothing is never silently dropped
+            yield Rejected(item.path, "", "nothing readable in this file: no article and no record")
+
+
+def _one_line(r: Rejected) -> Rejected:
+    """The rejection with its reason on one clean line (control characters and line breaks as spaces)."""
+    clean = one_line(r.reason)
+    return r if clean == r.reason else dataclasses.replace(r, reason=clean)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters and line breaks become spaces, runs of spaces one."""
+    return " ".join(
+        "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text).split()
+    )
 
 
 def read_file(ref: InputRef, options: IngestOptions) -> Iterator[Article | Rejected]:

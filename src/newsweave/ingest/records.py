@@ -37,6 +37,8 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "subtitle": ("subtitle", "description", "dek", "standfirst"),
     "summary": ("summary", "abstract", "excerpt"),
     "language": ("language", "lang"),
+    "updated": ("updated", "modified", "updated_at", "modified_at", "date_modified", "datemodified",
+                "last_modified", "lastmod"),
 }  # fmt: skip
 FIELD_ALIASES = {"published_at": "published", "date": "published", "author": "byline", "body": "text",
                  "headline": "title", "outlet": "source", "link": "url", "lang": "language"}  # fmt: skip
@@ -105,7 +107,9 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
         keys = (mapping[field],) if field in mapping else names
         value = None
         for k in keys:
-            value = _as_text(_lookup(record, lowered, k), "\n" if field == "text" else ", ")
+            # a list of authors is joined with "; ": a name written "Brazil, Rachel" keeps its comma
+            sep = "\n" if field == "text" else "; " if field == "byline" else ", "
+            value = _as_text(_lookup(record, lowered, k), sep)
             if value:
                 break
         found[field] = value
@@ -119,7 +123,7 @@ def record_fields(record: Mapping[str, Any], options: IngestOptions) -> Fields |
             text = fragment_to_text(text)
         else:  # a whole page in the record (a crawl export): its metadata fills what the record lacks
             text = page.text
-            for key in ("title", "subtitle", "byline", "source", "published"):
+            for key in ("title", "subtitle", "byline", "source", "published", "updated"):
                 found[key] = found[key] or getattr(page, key)
     return Fields(text=text.strip(), **found)
 
@@ -202,12 +206,14 @@ def read_csv(
     head = text.read(65536)
     head += text.readline()  # end the sniffed head at a line end; the rest is read from the stream
     try:
-        dialect: Any = csv.Sniffer().sniff(head, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     rest = itertools.chain(io.StringIO(head), text)
     csv.field_size_limit(max(options.max_bytes, 1 << 20))
-    reader = csv.reader(rest, dialect)
+    # Only the delimiter is taken from the sniffer: its guess of the quoting rules turns RFC 4180's doubled
+    # quotes ("") off on some files, which splits a quoted field in two and loses the row.
+    reader = csv.reader(rest, delimiter=delimiter, quotechar='"', doublequote=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -22,6 +22,11 @@ from newsweave.model import Rejected
 log = logging.getLogger(__name__)
 
 STDIN_NAME = "<stdin>"
+# Reasons for an input that names no file at all; when every input named ends so, there was nothing to read
+# (a usage error for the command line, exit 2).
+NO_MATCH = "no file matches this pattern"
+EMPTY_FOLDER = "empty folder: no file to read in it (hidden files and a folder's own notes are skipped)"
+NOTHING_NAMED = frozenset({NO_MATCH, EMPTY_FOLDER, "no such file or directory"})
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -62,7 +67,7 @@ def _expand(p: str, options: IngestOptions, top: bool) -> Iterator[InputRef | Re
         elif e.errno == errno.ENOENT and top and _GLOB_CHARS & set(p):
             matches = sorted(glob.glob(p, recursive=True))
             if not matches:
-                yield Rejected(p, "", "no file matches this pattern")
+                yield Rejected(p, "", NO_MATCH)
             for m in matches:
                 yield from _expand(m, options, top=False)
         elif e.errno == errno.ENOENT:
@@ -71,7 +76,12 @@ def _expand(p: str, options: IngestOptions, top: bool) -> Iterator[InputRef | Re
             yield Rejected(p, "", f"cannot read: {e.strerror or e}")
         return
     if stat.S_ISDIR(st.st_mode):
-        yield from _walk(p, options, ancestors=((st.st_dev, st.st_ino),))
+        found = False
+        for item in _walk(p, options, ancestors=((st.st_dev, st.st_ino),)):
+            found = True
+            yield item
+        if not found:
+            yield Rejected(p, "", EMPTY_FOLDER)
     else:
         yield _file_ref(p, st)
 

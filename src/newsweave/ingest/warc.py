@@ -27,6 +27,18 @@ _SCAN_CHUNK = 1 << 20
 
 
 def read_warc(fh: IO[bytes], path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
+    """Every HTML page of the archive; an archive with none is one Rejected saying so."""
+    found = False
+    for item in _read_records(fh, path, options):
+        found = True
+        yield item
+    if not found:
+        yield Rejected(
+            path, "", "no readable HTML record (response or resource) in this WARC/ARC file", "warc"
+        )
+
+
+def _read_records(fh: IO[bytes], path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
     start = fh.tell()
     marker = _GZIP_MEMBER if fh.read(2) == _GZIP_MEMBER[:2] else _WARC_START
     fh.seek(start)
@@ -55,10 +67,10 @@ def read_warc(fh: IO[bytes], path: str, options: IngestOptions) -> Iterator[Arti
             fh.seek(nxt)
 
 
-def _short(e: Exception, limit: int = 160) -> str:
-    """A one-line description of ``e``, control bytes escaped and cut to ``limit`` characters."""
-    msg = f"{type(e).__name__}: {e}".encode("unicode_escape").decode("ascii")
-    return msg if len(msg) <= limit else msg[: limit - 3] + "..."
+def _short(e: Exception) -> str:
+    """A one-line description of ``e``: line breaks and control characters as spaces, nothing cut."""
+    msg = f"{type(e).__name__}: {e}"
+    return " ".join("".join(c if c.isprintable() else " " for c in msg).split())
 
 
 def _find_next(fh: IO[bytes], pos: int, marker: bytes) -> int | None:

@@ -16,6 +16,7 @@ from platformdirs import user_data_dir
 
 from newsweave.errors import NotFoundError, StoreError
 from newsweave.model import Article, Origin, Rejected
+from newsweave.timeparse import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS articles (
     origin_format VARCHAR,
     added_at TIMESTAMPTZ
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS updated_raw VARCHAR;
 CREATE TABLE IF NOT EXISTS rejected (
     path VARCHAR,
     position VARCHAR,
@@ -70,6 +72,7 @@ _ARTICLE_COLUMNS = (
     "origin_position",
     "origin_format",
     "added_at",
+    "updated_raw",
 )
 
 _ARTICLE_SCHEMA = pa.schema(
@@ -90,6 +93,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("origin_position", pa.string()),
         ("origin_format", pa.string()),
         ("added_at", pa.timestamp("us", tz="UTC")),
+        ("updated_raw", pa.string()),
     ]
 )
 
@@ -317,7 +321,7 @@ def _article_row(a: Article, now: datetime) -> dict[str, Any]:
         "subtitle": a.subtitle,
         "summary": a.summary,
         "byline": a.byline,
-        "published_at": a.published_at,
+        "published_at": a.published_utc,
         "published_raw": a.published_raw,
         "language": a.language,
         "text": a.text,
@@ -326,6 +330,7 @@ def _article_row(a: Article, now: datetime) -> dict[str, Any]:
         "origin_position": a.origin.position,
         "origin_format": a.origin.format,
         "added_at": now,
+        "updated_raw": a.updated_raw,
     }
 
 
@@ -333,6 +338,11 @@ def _row_article(r: dict[str, Any]) -> Article:
     published = r["published_at"]
     if isinstance(published, datetime):
         published = published.astimezone(UTC)
+        # the column holds the instant (a zone-less time as if UTC); the zone as written, or its absence,
+        # comes back from the raw string
+        written = parse_date(r["published_raw"]) if r["published_raw"] else None
+        if written is not None and written.replace(tzinfo=written.tzinfo or UTC) == published:
+            published = written
     paragraphs = tuple(tuple(p) for p in json.loads(r["paragraphs"] or "[]"))
     return Article(
         id=r["id"],
@@ -345,6 +355,7 @@ def _row_article(r: dict[str, Any]) -> Article:
         byline=r["byline"],
         published_at=published,
         published_raw=r["published_raw"],
+        updated_raw=r.get("updated_raw"),
         language=r["language"],
         paragraphs=paragraphs,  # type: ignore[arg-type]
         origin=Origin(

@@ -119,7 +119,7 @@ def load_clusterer(
         c.merged_into[absorbed] = survivor
     sql = "SELECT id, seq FROM stories"
     params: list[Any] = []
-    times = [a.published_at for a in around]
+    times = [a.published_utc for a in around]
     if times and all(t is not None for t in times):
         window = timedelta(days=c.options.window_days)
         lo = min(t for t in times if t is not None) - window
