@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -228,3 +230,28 @@ def test_source_labels_number_an_outlets_second_article() -> None:
         "Continental Press Wire",
         "Harbor Ledger (2)",
     ]
+
+
+def test_conflict_between_reports_hours_apart_says_so():
+    from datetime import UTC, datetime
+
+    from newsweave.model import Article, article_id_for
+
+    texts = [
+        "Officials said 12 people were killed in the ferry fire on Sunday.",
+        "Officials said 19 people were killed in the ferry fire on Sunday.",
+    ]
+    when = [datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 1, 20, tzinfo=UTC)]
+    arts = [
+        Article(id=article_id_for(t), text=t, source=s, published_at=w)
+        for t, s, w in zip(texts, ["Harbor Ledger", "Valley Courier"], when, strict=True)
+    ]
+    comp = compare_articles(arts, None, CompareOptions(embeddings=False))
+    (g,) = [n for n in comp.numbers if n.status == "conflict"]
+    assert g.note and "12 hours apart" in g.note
+    same_time = [dataclasses.replace(a, published_at=when[0]) for a in arts]
+    (g2,) = [n for n in compare_articles(same_time, None, CompareOptions(embeddings=False)).numbers
+             if n.status == "conflict"]  # fmt: skip
+    assert g2.note is None
+    # the two linked sentences carry incompatible figures of that conflict: the claim says so
+    assert [c.status for c in comp.claims if len({e.article_id for e in c.evidence}) == 2] == ["contradicts"]

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import SEED_000, SEED_002
 from newsweave.cli import app, main
 from newsweave.compare import CompareOptions, compare_articles
-from newsweave.errors import NotFoundError
+from newsweave.errors import StoreError
 from newsweave.ingest import read_text_article
 from newsweave.model import Article, article_id_for
 from newsweave.report.json_report import to_dict
@@ -84,7 +84,7 @@ def test_report_unknown_story(tmp_path, capsys, monkeypatch):
     db = tmp_path / "x.duckdb"
     # no store at all: the error names the path
     res = runner.invoke(app, ["report", "nosuchstory", "--db", str(db), "--json"])
-    assert isinstance(res.exception, NotFoundError) and str(res.exception) == f"no store at {db}"
+    assert isinstance(res.exception, StoreError) and str(res.exception).startswith(f"no store at {db}: ")
     # a store without that story: through main(), exit 1 and one line naming the story, no traceback
     assert (
         runner.invoke(app, ["add", str(SEED_002), "--db", str(db), "--no-analyse", "--no-cluster"]).exit_code

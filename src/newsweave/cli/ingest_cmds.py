@@ -64,7 +64,7 @@ def add(
     """Read articles (files or URLs) into the store. Exit 0 if all went in, 1 if some input was rejected."""
     from newsweave.fetch import is_url
     from newsweave.ingest import IngestOptions
-    from newsweave.pipeline import AddOptions, add_inputs
+    from newsweave.pipeline import AddOptions, AddSummary, add_inputs
 
     if fmt not in FORMATS:
         raise typer.BadParameter(
@@ -82,7 +82,7 @@ def add(
     try:
         with _stage_progress(disable=as_json or not err_console.is_terminal) as on_progress:
             files = [p for p in paths if not is_url(p)]
-            summary = add_inputs(store, files, options, on_progress=on_progress)
+            summary = add_inputs(store, files, options, on_progress=on_progress) if files else AddSummary()
         urls = [p for p in paths if is_url(p)]
         fetched = fetch_urls(store, urls, options, allow_private, as_json) if urls else None
         if fetched is not None:  # pages and feeds: their articles, versions and rejects join the summary

@@ -271,9 +271,27 @@ def _numbers(
             date = str(v) if first.m.dim == "year" else f"{v // 10000:04d}-{v // 100 % 100:02d}-{v % 100:02d}"
             s, e = first.sent
             dated.append((date, what, Evidence(first.article, sources[first.index], s, e, text[s:e])))
+    out = [dataclasses.replace(g, note=_time_note(g, arts)) if g.status == "conflict" else g for g in out]
     rank = {"conflict": 0, "agree": 1, "single": 2}
     out.sort(key=lambda g: rank.get(g.status, 3))
     return [dataclasses.replace(g, id=f"n{k + 1}") for k, g in enumerate(out)], dated
+
+
+UPDATE_GAP_HOURS = 3.0
+
+
+def _time_note(g: NumberGroup, arts: list[Article]) -> str | None:
+    """Say so when the conflicting reports were published hours apart: a toll that rose between two reports
+    is a different message from two outlets disagreeing at the same time."""
+    when = {a.id: a.published_utc for a in arts}
+    times = [t for t in (when.get(aid) for aid in {e.article_id for e in g.evidence}) if t is not None]
+    if len(times) < 2:
+        return None
+    gap = (max(times) - min(times)).total_seconds() / 3600
+    if gap < UPDATE_GAP_HOURS:
+        return None
+    span = f"{gap:.0f} hours" if gap < 48 else f"{gap / 24:.0f} days"
+    return f"the reports were published {span} apart: the figure may have been updated between them"
 
 
 def _what(text: str, it: Located) -> str:

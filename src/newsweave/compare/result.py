@@ -92,6 +92,9 @@ class NumberGroup:
     unit: str | None
     evidence: tuple[Evidence, ...]
     mentions: tuple[NumberMention, ...] = ()
+    note: str | None = (
+        None  # on a conflict: the reports' publication times differ (the figure may have moved)
+    )
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
             {"id": n.id, "status": n.status, "what": n.what, "unit": n.unit,
              "values": [{"article_id": m.article_id, "text": m.text, "value": m.value, "low": m.low,
                          "high": m.high, "hedge": m.hedge} for m in n.mentions],
-             "evidence": [_ev(e) for e in n.evidence]}
+             "note": n.note, "evidence": [_ev(e) for e in n.evidence]}
             for n in c.numbers
         ],
         "entities": [

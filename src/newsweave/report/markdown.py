@@ -68,7 +68,8 @@ def render_markdown(c: Comparison) -> str:
         if n.status == "single":
             continue
         cells = [", ".join(_md(e.text) for e in evs) for evs in by_source(c, n.evidence).values()]
-        out.append(f"| {n.status} | {_md(n.what)} | " + " | ".join(cells) + " |")
+        what = _md(n.what) + (f" ({_md(n.note)})" if n.note else "")
+        out.append(f"| {n.status} | {what} | " + " | ".join(cells) + " |")
     out += ["", "## Claims", ""]
     for cl in c.claims:
         if cl.status == "single":

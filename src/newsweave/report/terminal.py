@@ -63,7 +63,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     for n in c.numbers:
         if n.status != "single":
             cells = [Text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
-            t.add_row(_status(n.status), _short(n.what, 60), *cells)
+            t.add_row(_status(n.status), _short(n.what, 60) + (f" ({n.note})" if n.note else ""), *cells)
     console.print(t)
     t = Table(title="Claims in more than one source")
     t.add_column("status")
