@@ -41,9 +41,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from newsweave.cli import analysis_cmds, compare_cmds, ingest_cmds, stories_cmds
+    from newsweave.cli import analysis_cmds, compare_cmds, ingest_cmds, serve_cmds, stories_cmds
 
-    for module in (ingest_cmds, analysis_cmds, stories_cmds, compare_cmds):
+    for module in (ingest_cmds, analysis_cmds, stories_cmds, compare_cmds, serve_cmds):
         module.register(app, eval_app)
 
 

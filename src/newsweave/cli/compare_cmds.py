@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from newsweave.errors import NewsweaveError, UsageError
+from newsweave.errors import NewsweaveError, NotFoundError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +108,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analysis stage."),
     ) -> None:
         """The comparison report of one story from the store."""
-        from newsweave.compare import compare_articles
-        from newsweave.report.story import story_articles
+        from newsweave.views.comparison import StoryCompareOptions, compare_story
 
-        articles = story_articles(story, db)
-        comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
-        _emit(comparison, as_json, md, html, _texts(comparison, articles))
+        if db is not None and not Path(db).exists():
+            raise NotFoundError(f"no store at {db}")
+        from newsweave.store import Store
+
+        with Store.open(db) as store:
+            result = compare_story(store, story, StoryCompareOptions(analyse, _options(embed)))
+        _emit(result.comparison, as_json, md, html, result.texts())
 
     @eval_app.command("cross")
     def eval_cross_cmd(

@@ -1,0 +1,112 @@
+"""The HTML pages: stories (search, filters, sort), a story (its comparison, click to highlight), an
+article (its analysis highlighted). Rendered on the server; every value goes through autoescape."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from newsweave.report.common import STATUS_NOTE, safe_url
+from newsweave.store import Store
+from newsweave.views import listing
+from newsweave.views.shapes import load_analysis_or_none
+from newsweave.web.api import day_after, day_start
+from newsweave.web.app import request_store
+from newsweave.web.marks import analysis_marks, comparison_marks, pieces
+
+router = APIRouter(include_in_schema=False)
+
+_ENV = Environment(
+    loader=PackageLoader("newsweave.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters["q"] = lambda s: quote(str(s), safe="")
+_ENV.globals.update(safe_url=safe_url, notes=STATUS_NOTE)
+
+
+def render(name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    return HTMLResponse(_ENV.get_template(name).render(**ctx), status_code=status_code)
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+_ENV.filters["when"] = lambda iso: iso[:16].replace("T", " ") if iso else ""
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    q: str = "",
+    outlet: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    min_sources: int = Query(0, ge=0),
+    sort: str = Query("size", pattern="^(size|recent)$"),
+    cursor: str | None = None,
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
+    opts = request.app.state.options
+    flt = listing.StoryFilter(
+        q or None, outlet or None, day_start(since), day_after(until), min_sources, None, sort
+    )
+    page = listing.list_stories(store, flt, opts.page_size, cursor)
+    params = {"q": q, "outlet": outlet, "since": since or "", "until": until or "", "min_sources": min_sources,
+              "sort": sort}  # fmt: skip
+    next_href = "/?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
+    return render(
+        "stories.html.j2",
+        page=page,
+        params=params,
+        outlets=listing.list_outlets(store),
+        next_href=next_href,
+        first=listing.decode_cursor(cursor),
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(story_id: str, request: Request, store: Store = Depends(request_store)) -> HTMLResponse:
+    from newsweave.store.stories import story_links
+
+    state = request.app.state
+    result = state.cache.get(store, story_id, state.compare_options)
+    c = result.comparison
+    marks = comparison_marks(c)
+    texts = result.texts()
+    columns = [(s, pieces(texts.get(s.article_id, ""), marks.get(s.article_id, []))) for s in c.sources]
+    names = {s.article_id: s.heading for s in c.sources}
+    return render(
+        "story.html.j2",
+        story=result.story,
+        c=c,
+        columns=columns,
+        names=names,
+        links=story_links(store, result.story.id),
+        multi=lambda items: [x for x in items if x.status != "single"],
+        single=lambda items: [x for x in items if x.status == "single"],
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: str, store: Store = Depends(request_store)) -> HTMLResponse:
+    article = store.get_article(article_id)
+    analysis = load_analysis_or_none(store, article.id)
+    rows = store.con.execute(
+        "SELECT story_id FROM story_articles WHERE article_id = ?", [article.id]
+    ).fetchall()
+    return render(
+        "article.html.j2",
+        a=article,
+        an=analysis,
+        text=pieces(article.text, analysis_marks(analysis) if analysis else []),
+        story_id=rows[0][0] if rows else None,
+        published=_when(article.published_at),
+    )
