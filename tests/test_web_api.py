@@ -120,6 +120,7 @@ def test_openapi_lists_every_endpoint(web) -> None:
         "/api/stories/{story_id}/comparison",
         "/api/articles",
         "/api/articles/{article_id}",
+        "/api/search",
     }
     params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
     assert {"q", "outlet", "since", "until", "min_sources", "sort", "limit", "cursor"} <= params

@@ -93,3 +93,35 @@ def test_click_a_quote_highlights_its_evidence_in_each_source(server) -> None:
             assert not errors, errors  # no CSP violation, no script error
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_search_a_speaker_and_open_the_hit(server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, _app = server
+    artifacts = REPO / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(base + "/search")
+            page.fill('main input[name="speaker"]', "Wren")
+            page.click('main button[type="submit"]')
+            page.wait_for_selector(".hit-quote")
+            hits = page.locator(".hit-quote")
+            assert hits.count() >= 2
+            assert all("Tobias Wren" in t for t in hits.all_inner_texts())
+            quoted = page.locator(".hit-quote .hit-text").first.inner_text()
+            page.locator(".hit-quote .hit-link").first.click()
+            page.wait_for_selector("mark.m-hit")
+            shown = "".join(page.locator("mark.m-hit").all_inner_texts())
+            assert shown.split() == quoted.split()
+            assert page.locator("mark.m-hit").first.is_visible()
+            page.screenshot(path=str(artifacts / "web_search_hit.png"), full_page=False)
+            assert not errors, errors
+        finally:
+            browser.close()

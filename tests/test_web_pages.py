@@ -66,7 +66,7 @@ def hostile_web(tmp_path_factory: pytest.TempPathFactory):
 # Every element the templates write; anything else in a page came from an article.
 TEMPLATE_TAGS = set(
     "html head meta title link body header main a span h1 h2 h3 p form label input select option button table "
-    "thead tbody tr th td dl dt dd code article section ul li details summary aside div mark del ins script".split()
+    "thead tbody tr th td dl dt dd code article section ul ol li details summary aside div mark del ins script strong".split()
 )
 
 

@@ -91,9 +91,13 @@ def _check_limit(limit: int) -> int:
     return limit
 
 
+def next_cursor(offset: int, limit: int, total: int) -> str | None:
+    """The cursor of the page after the one at ``offset``, or None when that was the last."""
+    return encode_cursor(offset + limit) if offset + limit < total else None
+
+
 def _page(rows: list[Any], offset: int, limit: int, total: int, shape: Callable[[Any], dict]) -> Page:
-    nxt = encode_cursor(offset + limit) if offset + limit < total else None
-    return Page([shape(r) for r in rows], total, nxt)
+    return Page([shape(r) for r in rows], total, next_cursor(offset, limit, total))
 
 
 def list_articles(

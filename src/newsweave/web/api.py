@@ -85,3 +85,24 @@ def articles(
 @router.get("/articles/{article_id}", summary="One article with its stored analysis")
 def article(article_id: str, store: Store = Depends(request_store)) -> dict[str, Any]:
     return article_detail(store, article_id)
+
+
+@router.get("/search", summary="Ranked search over articles and quotes (BM25), or a speaker's quotes")
+def search(
+    request: Request,
+    q: str = Query("", description="Words to look for (may be empty with speaker)."),
+    speaker: str | None = Query(None, description="Only quotes by a speaker whose name contains this."),
+    kind: str = Query("all", pattern="^(all|article|quote)$", description="article, quote or all."),
+    source: str | None = Query(None, description="Only this outlet."),
+    limit: int = Query(20, ge=1, le=listing.MAX_PAGE, description="Hits per page."),
+    cursor: str | None = Cursor,
+    store: Store = Depends(request_store),
+) -> dict[str, Any]:
+    from newsweave.views.search import KINDS, SearchOptions
+
+    offset = listing.decode_cursor(cursor)
+    kinds = KINDS if kind == "all" else (kind,)
+    index = request.app.state.search.get(store)
+    hits, total = index.search(q, SearchOptions(kinds, speaker, source, limit), offset)
+    page = listing.Page([h.to_dict() for h in hits], total, listing.next_cursor(offset, limit, total))
+    return {"query": q, "speaker": speaker} | _with_next(request, page)

@@ -23,6 +23,7 @@ from newsweave.compare import CompareOptions
 from newsweave.errors import NotFoundError, UsageError
 from newsweave.store import Store
 from newsweave.views.comparison import ComparisonCache, StoryCompareOptions
+from newsweave.views.search import SearchCache
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     app.state.store = store
     app.state.options = options
     app.state.cache = ComparisonCache(options.cache_size)
+    app.state.search = SearchCache()
     app.state.compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(options.allowed_hosts))
 

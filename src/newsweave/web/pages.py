@@ -17,7 +17,7 @@ from newsweave.views import listing
 from newsweave.views.shapes import load_analysis_or_none
 from newsweave.web.api import day_after, day_start
 from newsweave.web.app import request_store
-from newsweave.web.marks import analysis_marks, comparison_marks, pieces
+from newsweave.web.marks import Mark, analysis_marks, comparison_marks, pieces
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,10 +95,48 @@ def story_page(story_id: str, request: Request, store: Store = Depends(request_s
     )
 
 
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: str = "",
+    speaker: str = "",
+    kind: str = Query("all", pattern="^(all|article|quote)$"),
+    cursor: str | None = None,
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
+    from newsweave.views.search import KINDS, SearchOptions
+
+    offset = listing.decode_cursor(cursor)
+    hits: list[Any] = []
+    total = 0
+    if q.strip() or speaker.strip():
+        kinds = KINDS if kind == "all" else (kind,)
+        options = SearchOptions(kinds, speaker or None, None, request.app.state.options.page_size)
+        hits, total = request.app.state.search.get(store).search(q, options, offset)
+    nxt = listing.next_cursor(offset, request.app.state.options.page_size, total)
+    params = {"q": q, "speaker": speaker, "kind": kind}
+    return render(
+        "search.html.j2",
+        hits=hits,
+        total=total,
+        first=offset,
+        params=params,
+        next_href="/search?" + urlencode({**params, "cursor": nxt}) if nxt else None,
+    )
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: str, store: Store = Depends(request_store)) -> HTMLResponse:
+def article_page(
+    article_id: str,
+    start: int | None = Query(None, ge=0, description="Start of a passage to highlight (a search hit)."),
+    end: int | None = Query(None, ge=0),
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
     article = store.get_article(article_id)
     analysis = load_analysis_or_none(store, article.id)
+    marks = analysis_marks(analysis) if analysis else []
+    if start is not None and end is not None and end > start:
+        marks.append(Mark(start, end, "hit", ""))
     rows = store.con.execute(
         "SELECT story_id FROM story_articles WHERE article_id = ?", [article.id]
     ).fetchall()
@@ -106,7 +144,7 @@ def article_page(article_id: str, store: Store = Depends(request_store)) -> HTML
         "article.html.j2",
         a=article,
         an=analysis,
-        text=pieces(article.text, analysis_marks(analysis) if analysis else []),
+        text=pieces(article.text, marks),
         story_id=rows[0][0] if rows else None,
         published=_when(article.published_at),
     )
