@@ -85,6 +85,14 @@ def test_click_a_quote_highlights_its_evidence_in_each_source(server) -> None:
                 shown = page.locator(f'.source[data-article="{aid}"] mark.hl').all_inner_texts()
                 wanted = [e["text"] for e in quote["evidence"] if e["article_id"] == aid]
                 assert "".join(shown).split() == " ".join(wanted).split()
+            in_view = page.eval_on_selector_all(
+                ".source-text",
+                """boxes => boxes.filter(b => b.querySelector('mark.hl')).map(b => {
+                    const m = b.querySelector('mark.hl');
+                    return m.offsetTop >= b.scrollTop && m.offsetTop < b.scrollTop + b.clientHeight;
+                })""",
+            )
+            assert in_view and all(in_view)  # each source's text scrolled to its evidence
             status = page.inner_text("#hl-status")
             assert f"in {len(sources)} source(s)" in status
             page.screenshot(path=str(artifacts / "web_story_quote.png"), full_page=False)

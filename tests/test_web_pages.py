@@ -129,6 +129,24 @@ def test_story_page_puts_evidence_in_every_source(demo_web) -> None:
         marks = re.findall(r'<mark class="[^"]*" data-ids="([^"]*)"', html)
         assert any(group["id"] in m.split() for m in marks)
     assert _page_scripts(html) == ['<script src="/static/story.js" defer>']
+    # the coverage timeline: every source once, oldest first
+    timeline = html.split('id="timeline"')[1].split("</table>")[0]
+    when = re.findall(r"<tr><td>([^<]*)</td>", timeline)
+    dated = sorted((s["published_at"] or "")[:16].replace("T", " ") for s in comp["sources"])
+    assert when == dated and len(when) == len(comp["sources"])
+    # the source-by-claim matrix: a filled cell exactly where the claim has evidence from that source
+    matrix = html.split('id="matrix"')[1].split("</table>")[0]
+    rows = re.findall(r'data-item="(c\d+)".*?</tr>', matrix, re.S)
+    cells = [
+        re.findall(r'<td class="cell( yes)?">', row)
+        for row in re.findall(r'data-item="c\d+".*?</tr>', matrix, re.S)
+    ]
+    claims = {x["id"]: x for x in comp["claims"]}
+    assert rows == [x["id"] for x in comp["claims"] if x["status"] != "single"] and rows
+    order = [s["article_id"] for s in comp["sources"]]
+    for cid, row in zip(rows, cells, strict=True):
+        have = {order[i] for i, mark in enumerate(row) if mark}
+        assert have == {e["article_id"] for e in claims[cid]["evidence"]}, cid
     js = get(demo_web, "/static/story.js")
     assert js.status_code == 200 and "data-ids~=" in js.text
     _assert_inert(html)
@@ -145,6 +163,16 @@ def test_article_page_marks_the_analysis(demo_web) -> None:
     )
     assert f">{len(detail['analysis']['quotes'])} quotes<" in html
     assert 'href="/stories/' in html
+    story = get(
+        demo_web,
+        f"/api/stories/{next(x for x in get(demo_web, '/api/stories').json()['items'] if x['title'].startswith('Ferry'))['id']}",
+    ).json()
+    assert story["rewrites"]
+    for r in story["rewrites"]:  # a copy links to what it copies, and back
+        copy = get(demo_web, f"/articles/{r['derived']}").text.split('id="related"')[1].split("</ul>")[0]
+        original = get(demo_web, f"/articles/{r['original']}").text.split('id="related"')[1].split("</ul>")[0]
+        assert f'href="/articles/{r["original"]}"' in copy and "copy of" in copy
+        assert f'href="/articles/{r["derived"]}"' in original and "made from it" in original
 
 
 @pytest.mark.parametrize("url", ["/stories/nope", "/articles/nope"])

@@ -90,6 +90,8 @@ def story_page(story_id: str, request: Request, store: Store = Depends(request_s
         columns=columns,
         names=names,
         links=story_links(store, result.story.id),
+        timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
+        reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
         multi=lambda items: [x for x in items if x.status != "single"],
         single=lambda items: [x for x in items if x.status == "single"],
     )
@@ -140,11 +142,32 @@ def article_page(
     rows = store.con.execute(
         "SELECT story_id FROM story_articles WHERE article_id = ?", [article.id]
     ).fetchall()
+    related = _related(store, article.id, rows[0][0]) if rows else []
     return render(
         "article.html.j2",
+        related=related,
         a=article,
         an=analysis,
         text=pieces(article.text, marks),
         story_id=rows[0][0] if rows else None,
         published=_when(article.published_at),
     )
+
+
+def _related(store: Store, article_id: str, story_id: str) -> list[tuple[str, str, str | None]]:
+    """(relation, other article id, its outlet) for the duplicates and rewrites that involve the article."""
+    from newsweave.store.stories import story_links
+
+    links = story_links(store, story_id)
+    out: list[tuple[str, str]] = []
+    for d in links["duplicates"]:
+        if article_id in (d["a"], d["b"]):
+            out.append((f"{d['kind']} duplicate of", d["b"] if d["a"] == article_id else d["a"]))
+    for r in links["rewrites"]:
+        kind = "syndicated copy" if r["syndicated"] else "rewrite"
+        if r["derived"] == article_id:
+            out.append((f"{kind} of", r["original"]))
+        elif r["original"] == article_id:
+            out.append((f"{kind} made from it:", r["derived"]))
+    outlets = {a.id: a.source for a in store.get_articles([o for _, o in out])}
+    return [(rel, other, outlets.get(other)) for rel, other in out]

@@ -12,7 +12,8 @@
       var box = m.closest(".source-text");
       if (box && !seen.has(box)) {
         seen.add(box);
-        box.scrollTop = Math.max(0, m.offsetTop - box.offsetTop - 40);
+        // the box is positioned, so a mark's offsetTop is measured from the box's top
+        box.scrollTop = Math.max(0, m.offsetTop - 40);
       }
     });
     var status = document.getElementById("hl-status");
