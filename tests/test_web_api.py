@@ -53,6 +53,8 @@ def test_stories_paginated_with_next_links(web, cur) -> None:
     assert items == [story_obj(s) for s in stored_stories(cur)]
     filtered, n, _ = _walk(web, "/api/stories?min_sources=4&sort=recent&limit=2")
     assert n == len(filtered) and all(len(x["sources"]) >= 4 for x in filtered)
+    named, n, _ = _walk(web, "/api/stories?entity=Tobias%20Wren")
+    assert n == len(named) >= 1 and all("Ferry" in x["title"] for x in named)
 
 
 def test_articles_paginated_with_filters(web, cur) -> None:

@@ -189,3 +189,26 @@ def test_cache_hits_and_invalidation(store: Store) -> None:
     second = cache.get(store, ferry.id, LEXICAL)
     assert second is not first and cache.misses == 2
     save_analysis(store, [an], model="test")
+
+
+def test_entity_filters(store: Store) -> None:
+    from newsweave.store.analysis import load_analysis
+
+    def naming(word: str) -> set[str]:
+        out = set()
+        for a in store.iter_articles():
+            an = load_analysis(store, a.id)
+            if an and any(word in m.canonical.lower() or word in m.text.lower() for m in an.mentions):
+                out.add(a.id)
+        return out
+
+    for word in ("wren", "calder"):
+        want = naming(word)
+        assert 0 < len(want) < 20
+        page = list_articles(store, ArticleFilter(entity=word.upper(), with_text=False), limit=50)
+        assert {x["id"] for x in page.items} == want and page.total == len(want)
+        stories = list_stories(store, StoryFilter(entity=word), limit=50).items
+        assert {x["id"] for x in stories} == {
+            s.id for s in stored_stories(store) if want & set(s.article_ids)
+        }
+    assert list_stories(store, StoryFilter(entity="100%_"), limit=5).total == 0

@@ -39,13 +39,15 @@ class Page:
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Which articles: one outlet, published in [since, until), words in the headline or text."""
+    """Which articles: one outlet, published in [since, until), words in the headline or text, naming an
+    entity (canonical name or surface form containing ``entity``, case-insensitive)."""
 
     source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
     with_text: bool = True
+    entity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class StoryFilter:
     ``query``: every word must occur in the story's headline, its outlets or its articles' headlines;
     ``outlet``: one of the story's outlets; ``since``/``until``: the story's time span overlaps
     [since, until); ``min_sources``/``max_sources``: number of distinct outlets; ``sort``: ``size``
-    (most articles first) or ``recent`` (latest article first).
+    (most articles first) or ``recent`` (latest article first); ``entity``: an article of the story
+    names an entity whose canonical name or surface form contains this (case-insensitive).
     """
 
     query: str | None = None
@@ -65,6 +68,7 @@ class StoryFilter:
     min_sources: int = 0
     max_sources: int | None = None
     sort: str = "size"
+    entity: str | None = None
 
 
 def encode_cursor(offset: int) -> str:
@@ -118,10 +122,14 @@ def list_articles(
         where.append("published_at < ?")
         params.append(flt.until)
     for word in (flt.query or "").split():
-        where.append("(coalesce(title, '') || ' ' || text) ILIKE ?")
-        params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        where.append("(coalesce(title, '') || ' ' || text) ILIKE ? ESCAPE '\\'")
+        params.append(_like(word))
+    if flt.entity:
+        if not _has_mentions(store):  # never analysed: no article names anything
+            return Page([], 0, None)
+        where.append(f"id IN ({_NAMING})")
+        params += [_like(flt.entity)] * 2
     cond = (" WHERE " + " AND ".join(where)) if where else ""
-    cond = cond.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'")
     total = int(store.con.execute(f"SELECT count(*) FROM articles{cond}", params).fetchall()[0][0])
     ids = [
         r[0]
@@ -132,6 +140,33 @@ def list_articles(
         ).fetchall()
     ]
     return _page(store.get_articles(ids), offset, limit, total, lambda a: article_obj(a, flt.with_text))
+
+
+# Articles naming an entity: its canonical name or the words used for it (two LIKE parameters).
+_NAMING = (
+    "SELECT article_id FROM analysis_mentions WHERE canonical ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\'"
+)
+
+
+def _like(word: str) -> str:
+    """A LIKE pattern matching ``word`` anywhere, its own % _ and \\ taken literally."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _has_mentions(store: Store) -> bool:
+    rows = store.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'analysis_mentions'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def _naming_stories(store: Store, entity: str) -> set[str]:
+    if not _has_mentions(store):
+        return set()
+    rows = store.con.execute(
+        f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({_NAMING})", [_like(entity)] * 2
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 def _member_titles(store: Store) -> dict[str, str]:
@@ -167,8 +202,11 @@ def filter_stories(store: Store, flt: StoryFilter = StoryFilter()) -> list[Story
     words = (flt.query or "").lower().split()
     titles = _member_titles(store) if words else {}
     outlet = (flt.outlet or "").lower()
+    naming = _naming_stories(store, flt.entity) if flt.entity else None
     out = []
     for s in stories:
+        if naming is not None and s.id not in naming:
+            continue
         n = len(s.sources)
         if n < flt.min_sources or (flt.max_sources is not None and n > flt.max_sources):
             continue

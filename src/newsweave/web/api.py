@@ -39,6 +39,7 @@ def stories(
     request: Request,
     q: str | None = Query(None, description="Words in the headline, outlets or articles' headlines."),
     outlet: str | None = Query(None, description="Only stories this outlet reported."),
+    entity: str | None = Query(None, description="Only stories naming this entity (name or alias)."),
     since: date | None = Since,
     until: date | None = Until,
     min_sources: int = Query(0, ge=0, description="At least this many outlets."),
@@ -48,7 +49,9 @@ def stories(
     cursor: str | None = Cursor,
     store: Store = Depends(request_store),
 ) -> dict[str, Any]:
-    flt = listing.StoryFilter(q, outlet, day_start(since), day_after(until), min_sources, max_sources, sort)
+    flt = listing.StoryFilter(
+        q, outlet, day_start(since), day_after(until), min_sources, max_sources, sort, entity or None
+    )
     return _with_next(request, listing.list_stories(store, flt, limit, cursor))
 
 
@@ -71,6 +74,7 @@ def articles(
     request: Request,
     source: str | None = Query(None, description="Only this outlet."),
     q: str | None = Query(None, description="Words in the headline or text."),
+    entity: str | None = Query(None, description="Only articles naming this entity (name or alias)."),
     since: date | None = Since,
     until: date | None = Until,
     text: bool = Query(True, description="Include text and paragraphs."),
@@ -78,7 +82,7 @@ def articles(
     cursor: str | None = Cursor,
     store: Store = Depends(request_store),
 ) -> dict[str, Any]:
-    flt = listing.ArticleFilter(source, day_start(since), day_after(until), q, text)
+    flt = listing.ArticleFilter(source, day_start(since), day_after(until), q, text, entity or None)
     return _with_next(request, listing.list_articles(store, flt, limit, cursor))
 
 

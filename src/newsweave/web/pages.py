@@ -47,6 +47,7 @@ def stories_page(
     request: Request,
     q: str = "",
     outlet: str = "",
+    entity: str = "",
     since: date | None = None,
     until: date | None = None,
     min_sources: int = Query(0, ge=0),
@@ -56,10 +57,10 @@ def stories_page(
 ) -> HTMLResponse:
     opts = request.app.state.options
     flt = listing.StoryFilter(
-        q or None, outlet or None, day_start(since), day_after(until), min_sources, None, sort
+        q or None, outlet or None, day_start(since), day_after(until), min_sources, None, sort, entity or None
     )
     page = listing.list_stories(store, flt, opts.page_size, cursor)
-    params = {"q": q, "outlet": outlet, "since": since or "", "until": until or "", "min_sources": min_sources,
+    params = {"q": q, "outlet": outlet, "entity": entity, "since": since or "", "until": until or "", "min_sources": min_sources,
               "sort": sort}  # fmt: skip
     next_href = "/?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
     return render(
