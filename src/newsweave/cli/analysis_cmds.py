@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Group
@@ -13,58 +12,16 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.cli.common import DbOption, JsonOption, ModelOption, console, open_store, print_json
-from newsweave.model import Analysis, Article, Span
+from newsweave.model import Analysis, Article
+from newsweave.views.shapes import analysis_obj
 
 DEFAULT_POLNEAR = Path("../shared/data/polnear")
 DEFAULT_CONLL = Path("../shared/data/conll2003-test")
 _STYLES = {"entity": "bold cyan", "quote": "green", "number": "bold magenta", "speaker": "bold yellow"}
 
 
-def _span(s: Span | None) -> dict[str, int] | None:
-    return {"start": s.start, "end": s.end} if s is not None else None
-
-
-def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
-    """Entities, mentions, quotes, quantities and sentences of one analysis, every item with its spans."""
-    return {
-        "article_id": analysis.article_id,
-        "sentences": [{**_span(s.span), "paragraph": s.paragraph} for s in analysis.sentences],  # type: ignore[dict-item]
-        "entities": [
-            {"canonical": e.canonical, "label": e.label, "aliases": list(e.aliases), "key": e.key}
-            for e in analysis.entities
-        ],
-        "mentions": [
-            {**_span(m.span), "text": m.text, "label": m.label, "canonical": m.canonical}  # type: ignore[dict-item]
-            for m in analysis.mentions
-        ],
-        "quotes": [
-            {
-                "content": [_span(p) for p in q.content],
-                "direct": q.direct,
-                "speaker": q.speaker,
-                "speaker_span": _span(q.speaker_span),
-                "cue": q.cue,
-                "cue_span": _span(q.cue_span),
-            }
-            for q in analysis.quotes
-        ],
-        "quantities": [
-            {
-                **_span(x.span),  # type: ignore[dict-item]
-                "text": x.text,
-                "value": x.value,
-                "low": x.low,
-                "high": x.high,
-                "unit": x.unit,
-                "counted": x.counted,
-                "counted_span": _span(x.counted_span),
-                "hedge": x.hedge,
-                "kind": x.kind,
-                "resolved": x.resolved,
-            }
-            for x in analysis.quantities
-        ],
-    }
+# The JSON shape of an analysis lives in the library (``show --json`` and the web API print it).
+analysis_to_json = analysis_obj
 
 
 def render_analysis(article: Article, analysis: Analysis) -> Group:

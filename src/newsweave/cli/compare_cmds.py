@@ -108,13 +108,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analysis stage."),
     ) -> None:
         """The comparison report of one story from the store."""
-        from newsweave.cli.common import existing_store_path
-        from newsweave.compare import compare_articles
-        from newsweave.report.story import story_articles
+        from newsweave.cli.common import open_store
+        from newsweave.views.comparison import StoryCompareOptions, compare_story
 
-        articles = story_articles(story, existing_store_path(db))
-        comparison = compare_articles(articles, _analyse(articles, analyse), _options(embed))
-        _emit(comparison, as_json, md, html, _texts(comparison, articles))
+        store = open_store(db, read_only=True)  # names a missing store; never creates one
+        try:
+            result = compare_story(store, story, StoryCompareOptions(analyse, _options(embed)))
+        finally:
+            store.close()
+        _emit(result.comparison, as_json, md, html, result.texts())
 
     @eval_app.command("cross")
     def eval_cross_cmd(

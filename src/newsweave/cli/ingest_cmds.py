@@ -32,7 +32,7 @@ from newsweave.cli.common import (
 )
 from newsweave.cli.fetch_cmds import AllowPrivateOption, fetch_urls
 from newsweave.errors import UsageError
-from newsweave.model import Article
+from newsweave.views.shapes import analysis_obj, article_obj, rejected_obj
 
 FORMATS = ("auto", "text", "html", "json", "jsonl", "csv", "rss", "warc")
 DEFAULT_TABLE_ROWS = 100  # a table on a screen; JSON gives everything unless --limit says otherwise
@@ -181,14 +181,6 @@ def _check_something_named(paths: list[str]) -> None:
     raise UsageError("nothing to read: " + "; ".join(why))
 
 
-def _article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
-    d = a.to_dict()
-    if not with_text:
-        d.pop("text")
-        d.pop("paragraphs")
-    return d
-
-
 def articles(
     source: str | None = typer.Option(None, "--source", help="Only this outlet."),
     limit: int | None = typer.Option(
@@ -215,7 +207,7 @@ def articles(
             highlight=False,
         )
     if as_json:
-        print_json([_article_obj(a) for a in items])
+        print_json([article_obj(a) for a in items])
         return
     t = Table(title=f"{len(items)} articles")
     t.add_column("id", no_wrap=True)
@@ -245,11 +237,9 @@ def show(
     finally:
         store.close()
     if as_json:
-        obj = _article_obj(article)
+        obj = article_obj(article)
         if analysis is not None:
-            from newsweave.cli.analysis_cmds import analysis_to_json
-
-            obj["analysis"] = analysis_to_json(analysis)
+            obj["analysis"] = analysis_obj(analysis)
         print_json(obj)
         return
     head = Table.grid(padding=(0, 1))
@@ -293,9 +283,7 @@ def rejected(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
     finally:
         store.close()
     if as_json:
-        print_json(
-            [{"path": r.path, "position": r.position, "reason": r.reason, "format": r.format} for r in items]
-        )
+        print_json([rejected_obj(r) for r in items])
         return
     t = Table("file", "position", "reason", title=f"{len(items)} rejected")
     for r in items:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json, print_table
 from newsweave.model import Story
+from newsweave.views.shapes import story_article_obj, story_obj
 
 EvalJson = typer.Option(False, "--json", help="Print one JSON object as the last line.")
 
@@ -23,19 +24,6 @@ def _span(s: Story) -> str:
     if s.last_seen is None or s.last_seen == s.first_seen:
         return a
     return f"{a} .. {s.last_seen.strftime('%Y-%m-%d %H:%M')}"
-
-
-def story_obj(s: Story) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "title": s.title,
-        "article_ids": list(s.article_ids),
-        "sources": list(s.sources),
-        "n_articles": len(s.article_ids),
-        "first_seen": s.first_seen.isoformat() if s.first_seen else None,
-        "last_seen": s.last_seen.isoformat() if s.last_seen else None,
-        "storyline_id": s.storyline_id,
-    }
 
 
 def stories(
@@ -88,16 +76,7 @@ def story(
     s = replace(s, title=story_headline(arts))  # the one headline rule (what ``stories`` stored)
     if as_json:
         obj = story_obj(s)
-        obj["articles"] = [
-            {
-                "id": a.id,
-                "source": a.source,
-                "title": a.title,
-                "published_at": a.published_at.isoformat() if a.published_at else None,
-                "url": a.url,
-            }
-            for a in arts
-        ]
+        obj["articles"] = [story_article_obj(a) for a in arts]
         obj.update(links)
         print_json(obj)
         return

@@ -109,9 +109,10 @@ def default_db_path() -> Path:
 class Store:
     """A DuckDB-backed store. Use :meth:`open`; close with :meth:`close` or as a context manager."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool = False) -> None:
         self.con = con
         self.path = path
+        self.read_only = read_only
         self.ensure_schema(_CORE_DDL)
 
     # ------------------------------------------------------------------ lifecycle
@@ -128,7 +129,12 @@ class Store:
             con = duckdb.connect(str(p), read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {p}: {e}") from e
-        return cls(con, str(p))
+        return cls(con, str(p), read_only=read_only)
+
+    def cursor(self) -> Store:
+        """Another handle on the same database for one thread (DuckDB connections are not shared
+        between threads); close it when done, the database stays open."""
+        return Store(self.con.cursor(), self.path, read_only=self.read_only)
 
     def close(self) -> None:
         self.con.close()
@@ -140,8 +146,10 @@ class Store:
         self.close()
 
     def ensure_schema(self, ddl: str) -> None:
-        """Run CREATE ... IF NOT EXISTS statements (each stage owns its tables)."""
-        self.con.execute(ddl)
+        """Run CREATE ... IF NOT EXISTS statements (each stage owns its tables). A read-only store never
+        writes: its tables are the ones a writer made."""
+        if not self.read_only:
+            self.con.execute(ddl)
 
     def insert_arrow(self, table: str, data: pa.Table) -> int:
         """Bulk-insert an Arrow table whose column names match the table's."""

@@ -1,0 +1,31 @@
+"""``export``: every stored article, story, quote or number as CSV, JSON Lines or Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from newsweave.cli.common import DbOption, err_console, open_store
+
+
+def export_cmd(
+    kind: str = typer.Argument(..., help="articles, stories, quotes or numbers."),
+    fmt: str = typer.Option("jsonl", "--format", help="csv, jsonl or parquet."),
+    out: Path | None = typer.Option(None, "--out", help="File to write (default: standard output)."),
+    db: Path | None = DbOption,
+) -> None:
+    """Export every stored row of one kind (nothing is left out; the count goes to stderr)."""
+    from newsweave.views.export import export
+
+    store = open_store(db, read_only=True)
+    try:
+        n = export(store, kind, fmt, out)
+    finally:
+        store.close()
+    err_console.print(f"exported {n} {kind}" + (f" to {out}" if out else ""))
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    """Add ``export``."""
+    app.command("export")(export_cmd)

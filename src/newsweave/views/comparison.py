@@ -1,0 +1,133 @@
+"""The comparison of one stored story, in one call: its stored articles with their stored analyses.
+
+``report STORY`` and the web app both call :func:`compare_story`. An article without a stored analysis
+(added with ``--no-analyse``) is analysed on the fly when ``StoryCompareOptions.analyse`` is on; with it
+off the comparison uses its own sentence and quote finders.
+
+:class:`ComparisonCache` keeps recent comparisons in memory; its key is the story's members, the time
+their analyses were stored and the options, so a story that gains, loses or re-analyses an article is
+compared again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsweave.compare import CompareOptions, Comparison, compare_articles
+from newsweave.model import Analysis, Article, Story
+from newsweave.store import Store
+from newsweave.views.shapes import load_analysis_or_none, story_obj
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoryCompareOptions:
+    """``analyse``: use the stored analyses (and analyse articles that have none); off: no analyses.
+    ``compare``: the comparison's own options (``CompareOptions(embeddings=None)`` uses embeddings
+    when they are installed)."""
+
+    analyse: bool = True
+    compare: CompareOptions = field(default_factory=CompareOptions)
+
+
+@dataclass(frozen=True)
+class StoryComparison:
+    story: Story
+    articles: tuple[Article, ...]
+    comparison: Comparison
+
+    def texts(self) -> dict[str, str]:
+        """Article id -> text, for the sources the comparison kept (for highlighted full texts)."""
+        by_id = {a.id: a.text for a in self.articles}
+        return {s.article_id: by_id[s.article_id] for s in self.comparison.sources if s.article_id in by_id}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison's JSON (docs/compare-schema.md), as ``report --json`` prints it."""
+        from newsweave.report.json_report import to_dict
+
+        return to_dict(self.comparison)
+
+    def summary_dict(self) -> dict[str, Any]:
+        return story_obj(self.story)
+
+
+def _analyses(store: Store, articles: Sequence[Article]) -> list[Analysis] | None:
+    stored: list[Analysis] = []
+    missing: list[Article] = []
+    for a in articles:
+        an = load_analysis_or_none(store, a.id)
+        if an is None:
+            missing.append(a)
+        else:
+            stored.append(an)
+    if missing:
+        try:
+            from newsweave.analyse import AnalyseOptions, analyse_articles
+
+            stored.extend(analyse_articles(missing, AnalyseOptions()))
+        except Exception as e:  # the comparison works without them
+            log.warning("analysis unavailable (%s): using the comparison's own finders", e)
+    return stored
+
+
+def compare_story(
+    store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
+) -> StoryComparison:
+    """The comparison of story ``story_id`` (an id or a unique prefix; merged ids follow the merge)."""
+    from newsweave.store.stories import get_story
+
+    story = get_story(store, story_id)
+    articles = store.get_articles(list(story.article_ids))
+    analyses = _analyses(store, articles) if options.analyse and articles else None
+    comparison = compare_articles(articles, analyses, options.compare)
+    return StoryComparison(story, tuple(articles), comparison)
+
+
+def _version(store: Store, story: Story) -> tuple[Any, ...]:
+    """What the comparison of ``story`` depends on besides the options: members and analysis times."""
+    try:
+        rows = store.con.execute(
+            "SELECT max(analysed_at), count(*) FROM analysis_runs WHERE article_id IN (SELECT unnest(?))",
+            [list(story.article_ids)],
+        ).fetchall()
+    except Exception:  # no analysis table yet
+        rows = [(None, 0)]
+    return (story.id, story.article_ids, rows[0][0], rows[0][1])
+
+
+class ComparisonCache:
+    """The last ``size`` comparisons, safe to share between threads."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], StoryComparison] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self, store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
+    ) -> StoryComparison:
+        from newsweave.store.stories import get_story
+
+        story = get_story(store, story_id)
+        key = (*_version(store, story), options)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return hit
+        result = compare_story(store, story.id, options)
+        with self._lock:
+            self.misses += 1
+            self._items[key] = result
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return result

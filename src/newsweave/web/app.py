@@ -1,0 +1,135 @@
+"""The web app's factory: one FastAPI application over one store, read-only.
+
+:func:`create_app` opens the store once (read-only, so no request can write), hands each request its own
+cursor, and wraps every response in a Content-Security-Policy that allows only the app's own scripts and
+styles (no inline code, no other origin). Requests whose Host header is not one the app was started for
+are refused (a page on another site cannot reach a loopback server through DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from newsweave.compare import CompareOptions
+from newsweave.errors import NotFoundError, UsageError
+from newsweave.store import Store
+from newsweave.views.comparison import ComparisonCache, StoryCompareOptions
+from newsweave.views.search import SearchCache
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """``embeddings``: for the comparisons (None: when installed); ``cache_size``: comparisons kept in
+    memory; ``page_size``: stories and articles per page; ``allowed_hosts``: Host headers accepted
+    (``("*",)`` accepts any)."""
+
+    embeddings: bool | None = None
+    cache_size: int = 64
+    page_size: int = 50
+    allowed_hosts: tuple[str, ...] = field(default=LOOPBACK_HOSTS)
+
+
+def _prepare(db: Path) -> None:
+    """Create the stage tables a store made with --no-cluster or --no-analyse lacks (the one write,
+    before serving; afterwards the store is opened read-only)."""
+    from newsweave.store.analysis import ensure_analysis_schema
+    from newsweave.store.stories import ensure_stories_schema
+
+    with Store.open(db, read_only=True) as ro:
+        have = {r[0] for r in ro.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if {"stories", "story_articles", "analysis_runs", "duplicates", "rewrites"} <= have:
+        return
+    with Store.open(db) as rw:
+        ensure_stories_schema(rw)
+        ensure_analysis_schema(rw)
+
+
+def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
+    """The application over the store at ``db`` (which must exist)."""
+    from newsweave.web import api, pages
+
+    path = Path(db).expanduser()
+    if not path.is_file():
+        raise NotFoundError(f"no store at {path}")
+    _prepare(path)
+    store = Store.open(path, read_only=True)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="newsweave",
+        summary="Stories, articles and the comparison of a story's sources, from a newsweave store.",
+        version="1",
+        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json stays
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.options = options
+    app.state.cache = ComparisonCache(options.cache_size)
+    app.state.search = SearchCache()
+    app.state.compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(options.allowed_hosts))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(UsageError)
+    async def bad_request(request: Request, exc: UsageError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon, and no 404 in the browser's console
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("newsweave.web", "static")]), name="static")
+    return app
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
+    from newsweave.web.pages import render
+
+    return render("error.html.j2", status_code=status, status=status, message=message)
+
+
+def request_store(request: Request) -> Iterator[Store]:
+    """A cursor on the app's store for one request (closed after it)."""
+    cur = request.app.state.store.cursor()
+    try:
+        yield cur
+    finally:
+        cur.con.close()

@@ -1,0 +1,174 @@
+"""The HTML pages: stories (search, filters, sort), a story (its comparison, click to highlight), an
+article (its analysis highlighted). Rendered on the server; every value goes through autoescape."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from newsweave.report.common import STATUS_NOTE, safe_url
+from newsweave.store import Store
+from newsweave.views import listing
+from newsweave.views.shapes import load_analysis_or_none
+from newsweave.web.api import day_after, day_start
+from newsweave.web.app import request_store
+from newsweave.web.marks import Mark, analysis_marks, comparison_marks, pieces
+
+router = APIRouter(include_in_schema=False)
+
+_ENV = Environment(
+    loader=PackageLoader("newsweave.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters["q"] = lambda s: quote(str(s), safe="")
+_ENV.globals.update(safe_url=safe_url, notes=STATUS_NOTE)
+
+
+def render(name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    return HTMLResponse(_ENV.get_template(name).render(**ctx), status_code=status_code)
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+_ENV.filters["when"] = lambda iso: iso[:16].replace("T", " ") if iso else ""
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    q: str = "",
+    outlet: str = "",
+    entity: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    min_sources: int = Query(0, ge=0),
+    sort: str = Query("size", pattern="^(size|recent)$"),
+    cursor: str | None = None,
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
+    opts = request.app.state.options
+    flt = listing.StoryFilter(
+        q or None, outlet or None, day_start(since), day_after(until), min_sources, None, sort, entity or None
+    )
+    page = listing.list_stories(store, flt, opts.page_size, cursor)
+    params = {"q": q, "outlet": outlet, "entity": entity, "since": since or "", "until": until or "", "min_sources": min_sources,
+              "sort": sort}  # fmt: skip
+    next_href = "/?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
+    return render(
+        "stories.html.j2",
+        page=page,
+        params=params,
+        outlets=listing.list_outlets(store),
+        next_href=next_href,
+        first=listing.decode_cursor(cursor),
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(story_id: str, request: Request, store: Store = Depends(request_store)) -> HTMLResponse:
+    from newsweave.store.stories import story_links
+
+    state = request.app.state
+    result = state.cache.get(store, story_id, state.compare_options)
+    c = result.comparison
+    marks = comparison_marks(c)
+    texts = result.texts()
+    columns = [(s, pieces(texts.get(s.article_id, ""), marks.get(s.article_id, []))) for s in c.sources]
+    names = {s.article_id: s.heading for s in c.sources}
+    return render(
+        "story.html.j2",
+        story=result.story,
+        c=c,
+        columns=columns,
+        names=names,
+        links=story_links(store, result.story.id),
+        timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
+        reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
+        multi=lambda items: [x for x in items if x.status != "single"],
+        single=lambda items: [x for x in items if x.status == "single"],
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: str = "",
+    speaker: str = "",
+    kind: str = Query("all", pattern="^(all|article|quote)$"),
+    cursor: str | None = None,
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
+    from newsweave.views.search import KINDS, SearchOptions
+
+    offset = listing.decode_cursor(cursor)
+    hits: list[Any] = []
+    total = 0
+    if q.strip() or speaker.strip():
+        kinds = KINDS if kind == "all" else (kind,)
+        options = SearchOptions(kinds, speaker or None, None, request.app.state.options.page_size)
+        hits, total = request.app.state.search.get(store).search(q, options, offset)
+    nxt = listing.next_cursor(offset, request.app.state.options.page_size, total)
+    params = {"q": q, "speaker": speaker, "kind": kind}
+    return render(
+        "search.html.j2",
+        hits=hits,
+        total=total,
+        first=offset,
+        params=params,
+        next_href="/search?" + urlencode({**params, "cursor": nxt}) if nxt else None,
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(
+    article_id: str,
+    start: int | None = Query(None, ge=0, description="Start of a passage to highlight (a search hit)."),
+    end: int | None = Query(None, ge=0),
+    store: Store = Depends(request_store),
+) -> HTMLResponse:
+    article = store.get_article(article_id)
+    analysis = load_analysis_or_none(store, article.id)
+    marks = analysis_marks(analysis) if analysis else []
+    if start is not None and end is not None and end > start:
+        marks.append(Mark(start, end, "hit", ""))
+    rows = store.con.execute(
+        "SELECT story_id FROM story_articles WHERE article_id = ?", [article.id]
+    ).fetchall()
+    related = _related(store, article.id, rows[0][0]) if rows else []
+    return render(
+        "article.html.j2",
+        related=related,
+        a=article,
+        an=analysis,
+        text=pieces(article.text, marks),
+        story_id=rows[0][0] if rows else None,
+        published=_when(article.published_at),
+    )
+
+
+def _related(store: Store, article_id: str, story_id: str) -> list[tuple[str, str, str | None]]:
+    """(relation, other article id, its outlet) for the duplicates and rewrites that involve the article."""
+    from newsweave.store.stories import story_links
+
+    links = story_links(store, story_id)
+    out: list[tuple[str, str]] = []
+    for d in links["duplicates"]:
+        if article_id in (d["a"], d["b"]):
+            out.append((f"{d['kind']} duplicate of", d["b"] if d["a"] == article_id else d["a"]))
+    for r in links["rewrites"]:
+        kind = "syndicated copy" if r["syndicated"] else "rewrite"
+        if r["derived"] == article_id:
+            out.append((f"{kind} of", r["original"]))
+        elif r["original"] == article_id:
+            out.append((f"{kind} made from it:", r["derived"]))
+    outlets = {a.id: a.source for a in store.get_articles([o for _, o in out])}
+    return [(rel, other, outlets.get(other)) for rel, other in out]
