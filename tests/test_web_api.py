@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO_STORIES
 from newsweave.store.stories import list_stories as stored_stories
 from newsweave.views import article_detail, article_obj, story_detail, story_obj
 from newsweave.web import WebOptions, create_app
@@ -49,7 +50,7 @@ def _walk(web, url: str) -> tuple[list[dict], int, int]:
 
 def test_stories_paginated_with_next_links(web, cur) -> None:
     items, total, pages = _walk(web, "/api/stories?limit=1")
-    assert total == 4 and pages == 4
+    assert total == DEMO_STORIES and pages == DEMO_STORIES
     assert items == [story_obj(s) for s in stored_stories(cur)]
     filtered, n, _ = _walk(web, "/api/stories?min_sources=4&sort=recent&limit=2")
     assert n == len(filtered) and all(len(x["sources"]) >= 4 for x in filtered)

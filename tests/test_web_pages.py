@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO_STORIES
 from newsweave.store import Store
 from newsweave.store.stories import list_stories as stored_stories
 from newsweave.web import WebOptions, create_app
@@ -102,7 +103,7 @@ def test_stories_page(demo_web) -> None:
     finally:
         cur.con.close()
     html = r.text
-    assert html.count('class="story-link"') == len(stories) == 4
+    assert html.count('class="story-link"') == len(stories) == DEMO_STORIES
     for s in stories:
         assert f'href="/stories/{s.id}"' in html
     assert 'href="/static/app.css"' in html and "https://" not in html and "http://" not in html

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import DEMO_STORIES
 from newsweave.cli import app
 from newsweave.compare import CompareOptions
 from newsweave.errors import NotFoundError, UsageError
@@ -72,7 +73,7 @@ def test_cli_json_is_the_library_shape(copy_db: Path) -> None:
     shown = _cli("show", ferry["article_ids"][0][:10], "--db", db, "--json")
     with Store.open(copy_db) as s:
         assert listed == [article_obj(a) for a in s.iter_articles()] and len(listed) == 20
-        assert stories == [story_obj(x) for x in stored_stories(s)] and len(stories) == 4
+        assert stories == [story_obj(x) for x in stored_stories(s)] and len(stories) == DEMO_STORIES
         assert rejected == [rejected_obj(r) for r in s.rejected()]
         assert story == story_detail(s, ferry["id"])
         assert shown == article_detail(s, ferry["article_ids"][0])
@@ -126,8 +127,8 @@ def test_article_filters(store: Store) -> None:
 def test_story_filters_and_sorts(store: Store) -> None:
     everything = stored_stories(store)
     page = list_stories(store, StoryFilter(), limit=3)
-    assert page.total == 4 and len(page.items) == 3 and page.next_cursor
-    rest = list_stories(store, StoryFilter(), limit=3, cursor=page.next_cursor)
+    assert page.total == DEMO_STORIES and len(page.items) == 3 and page.next_cursor
+    rest = list_stories(store, StoryFilter(), limit=DEMO_STORIES - 3, cursor=page.next_cursor)
     assert [x["id"] for x in page.items + rest.items] == [
         s.id for s in everything
     ] and rest.next_cursor is None

@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsweave.ingest.bylines import clean_authors
 from newsweave.ingest.lang import detect_language
@@ -68,13 +67,10 @@ def normalise_text(text: str) -> str:
 
 def domain_of(url: str | None) -> str | None:
     """``https://www.bbc.co.uk/news/x`` -> ``bbc.co.uk``; None when there is no host."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host:
+    from newsweave.outlets import host_of
+
+    host = host_of(url)
+    if not host:
         return None
     return host[4:] if host.startswith("www.") else host
 
