@@ -225,3 +225,48 @@ def test_sigterm_stops_a_watch_cleanly(server: LocalServer, tmp_path: Path) -> N
     assert "SIGTERM: stopping" in err
     assert "feed: 2 new, 0 updated" in err  # the one line of the poll
     assert _counts(db) == (2, 2)
+
+
+def test_report_and_story_page_say_what_changed_after_publication(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    """Issue #18: the comparison of a stored story, and the web app, show an outlet's later edit."""
+    import asyncio
+
+    import httpx
+
+    from newsweave.store.stories import list_stories
+    from newsweave.web.app import WebOptions, create_app
+
+    db = str(tmp_path / "v.duckdb")
+    path = "/world/crane-collapse-at-port-velmar"
+    server.routes[path] = Reply(page("Crane collapse", PARAGRAPHS["harbour"]))
+    code, _ = cli("add", server.url(path), "--db", db, "--allow-private", "--no-analyse")
+    assert code == 0
+    edited = [p.replace("rose to 12", "rose to 14") for p in PARAGRAPHS["harbour"]]
+    server.routes[path] = Reply(page("Crane collapse: toll rises", edited))
+    code, _ = cli("add", server.url(path), "--db", db, "--allow-private", "--no-analyse")
+    assert code == 0
+    with Store.open(db) as s:
+        (story,) = list_stories(s)
+    code, out = cli("report", story.id, "--db", db, "--json", "--no-embed", "--no-analyse")
+    assert code == 0, out
+    changes = json.loads(out)["changes"]
+    kinds = {c["kind"]: c for c in changes}
+    assert kinds["headline"]["before"] == "Crane collapse" and kinds["headline"]["after"].endswith(
+        "toll rises"
+    )
+    assert any(c["kind"] == "number" and c["before"] == "12" and c["after"] == "14" for c in changes), changes
+    code, md = cli("report", story.id, "--db", db, "--md", "--no-embed", "--no-analyse")
+    assert "## Changed after publication" in md and "from 12 to 14" in md
+
+    async def story_page() -> str:
+        app = create_app(Path(db), WebOptions(embeddings=False))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            r = await client.get(f"/stories/{story.id}")
+            assert r.status_code == 200
+            return r.text
+
+    html = asyncio.run(story_page())
+    assert "Changed after publication" in html and "from 12 to 14" in html

@@ -146,6 +146,19 @@ class Framing:
 
 
 @dataclass(frozen=True)
+class VersionChange:
+    """A change an outlet made to its article after publishing it, between two fetched versions."""
+
+    article_id: str
+    source: str
+    kind: str  # headline, number, quote or text
+    before: str | None
+    after: str | None
+    at: str | None  # ISO time of the version that made the change
+    description: str  # "people killed updated from 12 to 14 at 14:05 UTC"
+
+
+@dataclass(frozen=True)
 class Comparison:
     sources: tuple[SourceInfo, ...]
     claims: tuple[Claim, ...] = ()
@@ -154,6 +167,7 @@ class Comparison:
     entities: tuple[AliasRow, ...] = ()
     framing: Framing = field(default_factory=Framing)
     independent_sources: int = 0
+    changes: tuple[VersionChange, ...] = ()  # stored stories only: changes between fetched versions
     headline: str | None = None  # the story's headline, by the one rule (newsweave.cluster.story_headline)
     undecided: tuple[Evidence, ...] = ()  # sentences neither linked to another source nor surely single
     embeddings_used: bool = False

@@ -3,6 +3,7 @@ as values and as the JSON the CLI and the web app print."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from newsweave.errors import NotFoundError, UsageError
@@ -39,6 +40,21 @@ def article_changes(store: Store, article_id: str) -> list[Change]:
     ensure_fetch_schema(store)
     versions = versions_of(store, article_id)
     return [c for old, new in zip(versions, versions[1:], strict=False) for c in changes_between(old, new)]
+
+
+def stored_changes(store: Store, article_ids: Sequence[str]) -> dict[str, list[Change]]:
+    """The changes of each of ``article_ids`` between its fetched versions (only those that changed),
+    read without writing: what the comparison of a stored story shows ("toll updated from 12 to 14")."""
+    from newsweave.store.fetch import stored_versions
+
+    out: dict[str, list[Change]] = {}
+    for aid, versions in stored_versions(store, article_ids).items():
+        changes = [
+            c for old, new in zip(versions, versions[1:], strict=False) for c in changes_between(old, new)
+        ]
+        if changes:
+            out[aid] = changes
+    return out
 
 
 def pick_versions(

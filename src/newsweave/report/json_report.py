@@ -66,6 +66,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
             "timeline": [{"date": x.date, "label": x.label, "evidence": _ev(x.evidence)} for x in c.framing.timeline],
         },
         "headline": c.headline,
+        "changes": [dataclasses.asdict(x) for x in c.changes],
         "undecided": [_ev(e) for e in c.undecided],
         "summary": summary(c),
         "warnings": list(c.warnings),

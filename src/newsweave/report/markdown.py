@@ -112,4 +112,7 @@ def render_markdown(c: Comparison) -> str:
         out += ["", "### Timeline", ""]
         for t in c.framing.timeline:
             out.append(f"- {t.date}: {_md(t.label)} ({_md(t.evidence.source)})")
+    if c.changes:
+        out += ["", "## Changed after publication", ""]
+        out += [f"- **{_md(x.source)}**: {_md(x.description)}" for x in c.changes]
     return "\n".join(out) + "\n"

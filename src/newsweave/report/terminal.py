@@ -100,3 +100,10 @@ def print_comparison(c: Comparison, console: Console) -> None:
         words = ", ".join(w.word for w in c.framing.loaded if w.article_id == lead.article_id)
         t.add_row(Text(lead.source), _short(f"{lead.headline or '(no headline)'} | {fp}", 240), Text(words))
     console.print(t)
+    if c.changes:
+        t = Table(title="Changed after publication (between fetched versions)")
+        t.add_column("source")
+        t.add_column("change")
+        for x in c.changes:
+            t.add_row(Text(x.source), Text(x.description))
+        console.print(t)

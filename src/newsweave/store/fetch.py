@@ -149,6 +149,26 @@ def mark_seen(store: Store, keys: Sequence[str], fingerprint: str | None) -> Non
         )
 
 
+def stored_versions(store: Store, article_ids: Sequence[str]) -> dict[str, list[ArticleVersion]]:
+    """The versions of each article that has two or more, oldest first; creates nothing (a store that never
+    fetched has no versions table, and a read-only store cannot get one)."""
+    n = store.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_versions'"
+    ).fetchone()
+    if not n or not n[0] or not article_ids:
+        return {}
+    rows = store.con.execute(
+        f"SELECT {', '.join(_VERSION_COLUMNS)} FROM article_versions WHERE article_id IN (SELECT unnest(?)) "
+        "ORDER BY article_id, version",
+        [list(article_ids)],
+    ).fetchall()
+    out: dict[str, list[ArticleVersion]] = {}
+    for r in rows:
+        v = _row_version(dict(zip(_VERSION_COLUMNS, r, strict=True)))
+        out.setdefault(v.article_id, []).append(v)
+    return {a: vs for a, vs in out.items() if len(vs) > 1}
+
+
 def versions_of(store: Store, article_id: str) -> list[ArticleVersion]:
     """Every version of an article, oldest first (empty for an article that was never fetched)."""
     rows = store.con.execute(

@@ -6,11 +6,13 @@ off the comparison uses its own sentence and quote finders.
 
 :class:`ComparisonCache` keeps recent comparisons in memory; its key is the story's members, the time
 their analyses were stored and the options, so a story that gains, loses or re-analyses an article is
-compared again.
+compared again. The comparison of a stored story also lists what its outlets changed in their articles
+after publishing them (``changes``: between fetched versions, from :mod:`newsweave.fetch.history`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import OrderedDict
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsweave.compare import CompareOptions, Comparison, compare_articles
+from newsweave.compare.result import VersionChange
 from newsweave.model import Analysis, Article, Story
 from newsweave.store import Store
 from newsweave.views.shapes import load_analysis_or_none, story_obj
@@ -86,7 +89,28 @@ def compare_story(
     articles = store.get_articles(list(story.article_ids))
     analyses = _analyses(store, articles) if options.analyse and articles else None
     comparison = compare_articles(articles, analyses, options.compare)
+    changes = _version_changes(store, comparison)
+    if changes:
+        comparison = dataclasses.replace(comparison, changes=changes)
     return StoryComparison(story, tuple(articles), comparison)
+
+
+def _version_changes(store: Store, comparison: Comparison) -> tuple[VersionChange, ...]:
+    """What the outlets changed in their articles after publishing them (fetched versions; issue #18)."""
+    from newsweave.fetch.history import stored_changes
+
+    names = {s.article_id: s.heading for s in comparison.sources}
+    try:
+        found = stored_changes(store, list(names))
+    except Exception as e:  # the report stands without it
+        log.warning("article versions unavailable: %s", e)
+        return ()
+    return tuple(
+        VersionChange(aid, names[aid], c.kind, c.before, c.after, c.at.isoformat() if c.at else None,
+                      c.describe())
+        for aid in names
+        for c in found.get(aid, [])
+    )  # fmt: skip
 
 
 def _version(store: Store, story: Story) -> tuple[Any, ...]:
