@@ -255,3 +255,23 @@ def test_conflict_between_reports_hours_apart_says_so():
     assert g2.note is None
     # the two linked sentences carry incompatible figures of that conflict: the claim says so
     assert [c.status for c in comp.claims if len({e.article_id for e in c.evidence}) == 2] == ["contradicts"]
+
+
+def test_a_sentence_carrying_a_shared_quote_or_figure_is_not_single_source():
+    from newsweave.compare.core import drop_shared_singles
+    from newsweave.compare.result import Claim, Evidence, NumberGroup, QuoteGroup
+
+    def ev(aid: str, start: int, end: int) -> Evidence:
+        return Evidence(aid, aid, start, end, "x" * (end - start))
+
+    quoted = Claim("c1", "single", "s", (ev("a", 0, 100),))
+    counted = Claim("c2", "single", "s", (ev("b", 200, 300),))
+    alone = Claim("c3", "single", "s", (ev("a", 300, 400),))
+    linked = Claim("c4", "partial", "s", (ev("a", 0, 100), ev("b", 0, 90)))
+    quotes = [QuoteGroup("q1", "identical", None, (ev("a", 10, 40), ev("b", 5, 35)))]
+    numbers = [
+        NumberGroup("n1", "agree", "w", "count", (ev("a", 500, 502), ev("b", 210, 212))),
+        NumberGroup("n2", "single", "w", "count", (ev("a", 310, 312),)),  # one source: no effect
+    ]
+    kept = drop_shared_singles([quoted, counted, alone, linked], quotes, numbers)
+    assert [c.id for c in kept] == ["c3", "c4"]

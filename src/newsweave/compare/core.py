@@ -91,6 +91,7 @@ def compare_articles(
     no_numbers: tuple[list[NumberGroup], list[tuple[str, str, Evidence]]] = ([], [])
     numbers, dated = _run(warnings, "numbers", lambda: _numbers(arts, sources, sents, options), no_numbers)
     claims = _run(warnings, "contradictions", lambda: flag_contradictions(claims, numbers), claims)
+    claims = _run(warnings, "single sources", lambda: drop_shared_singles(claims, quotes, numbers), claims)
     entities: list[AliasRow] = _run(warnings, "entities", lambda: alias_table(arts, analyses), [])
     framing = _run(
         warnings,
@@ -302,6 +303,32 @@ def _what(text: str, it: Located) -> str:
     b = before.group(0) if before else ""
     a = after.group(0) if after else ""
     return " ".join(f"{b}[{it.m.text}]{a}".split()).strip(" ,.;:")
+
+
+def drop_shared_singles(
+    claims: list[Claim], quotes: list[QuoteGroup], numbers: list[NumberGroup]
+) -> list[Claim]:
+    """A sentence is not "only in one source" when it carries a quote or a figure that other sources give
+    too (a quote group or an agree/conflict number group spanning two articles): such a claim is taken out
+    of the single verdicts (its sentence is then listed as undecided)."""
+    shared: dict[str, list[tuple[int, int]]] = {}
+    groups: list[tuple[str, tuple[Evidence, ...]]] = [(g.status, g.evidence) for g in quotes]
+    groups += [(g.status, g.evidence) for g in numbers]
+    for status, evidence in groups:
+        if status == "single" or len({e.article_id for e in evidence}) < 2:
+            continue
+        for e in evidence:
+            shared.setdefault(e.article_id, []).append((e.start, e.end))
+
+    def carries(c: Claim) -> bool:
+        return any(
+            ev.start <= s and e <= ev.end for ev in c.evidence for s, e in shared.get(ev.article_id, ())
+        )
+
+    def one_article(c: Claim) -> bool:
+        return len({e.article_id for e in c.evidence}) == 1
+
+    return [c for c in claims if not (c.status == "single" and one_article(c) and carries(c))]
 
 
 def flag_contradictions(claims: list[Claim], numbers: list[NumberGroup]) -> list[Claim]:
