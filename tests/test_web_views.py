@@ -213,3 +213,26 @@ def test_entity_filters(store: Store) -> None:
             s.id for s in stored_stories(store) if want & set(s.article_ids)
         }
     assert list_stories(store, StoryFilter(entity="100%_"), limit=5).total == 0
+
+
+def test_cli_story_filters_are_the_web_apps(copy_db: Path) -> None:
+    """``stories`` filters and sorts through the same library call as the web app's story list."""
+    from newsweave.views.listing import StoryFilter, filter_stories
+
+    db = str(copy_db)
+    with Store.open(copy_db) as s:
+        everything = stored_stories(s)
+        outlet = everything[-1].sources[0]
+        cases = {
+            ("--outlet", outlet): StoryFilter(outlet=outlet),
+            ("--since", "2026-03-13", "--min-sources", "2"): StoryFilter(
+                since=datetime(2026, 3, 13, tzinfo=UTC), min_sources=2
+            ),
+            ("--search", "ferry", "--sort", "recent"): StoryFilter(query="ferry", sort="recent"),
+        }
+        expected = {args: [story_obj(x) for x in filter_stories(s, flt)] for args, flt in cases.items()}
+    for args, want in expected.items():
+        got = _cli("stories", "--db", db, "--json", *args)
+        assert got == want and 0 < len(got) < len(everything), args
+    bad = CliRunner().invoke(app, ["stories", "--db", db, "--since", "last week"])
+    assert isinstance(bad.exception, UsageError) and "--since takes an ISO date" in str(bad.exception)

@@ -3,6 +3,7 @@ stories (events), the storylines above them, and their measurement."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json, print_table
+from newsweave.errors import UsageError
 from newsweave.model import Story
 from newsweave.views.shapes import story_article_obj, story_obj
 
@@ -28,15 +30,29 @@ def _span(s: Story) -> str:
 
 def stories(
     limit: int = typer.Option(0, "--limit", min=0, help="At most this many, largest first (0 = all)."),
+    search: str | None = typer.Option(None, "--search", help="Words in the headline, outlets or titles."),
+    outlet: str | None = typer.Option(None, "--outlet", help="Only stories this outlet covers."),
+    entity: str | None = typer.Option(None, "--entity", help="Only stories naming this entity."),
+    since: str | None = typer.Option(None, "--since", help="Stories running on or after this date (ISO)."),
+    until: str | None = typer.Option(None, "--until", help="Stories running before this date (ISO)."),
+    min_sources: int = typer.Option(0, "--min-sources", min=0, help="At least this many outlets."),
+    sort: str = typer.Option("size", "--sort", help="size (most articles first) or recent."),
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List the stories: id, headline, outlets, number of articles, time span."""
-    from newsweave.store.stories import list_stories
+    """List the stories: id, headline, outlets, number of articles, time span; filtered and sorted as the
+    web app's story list (the same library call)."""
+    from newsweave.views.listing import StoryFilter, filter_stories
 
+    if sort not in ("size", "recent"):
+        raise UsageError(f"--sort must be size or recent, not {sort!r}")
+    flt = StoryFilter(
+        query=search, outlet=outlet, entity=entity, since=_date(since, "--since"), until=_date(until, "--until"),
+        min_sources=min_sources, sort=sort,
+    )  # fmt: skip
     store = open_store(db, read_only=True)
     try:
-        items = list_stories(store)
+        items = filter_stories(store, flt)
     finally:
         store.close()
     if limit:
@@ -51,6 +67,17 @@ def stories(
     for s in items:
         t.add_row(s.id, Text(s.title or ""), Text(", ".join(s.sources)), str(len(s.article_ids)), _span(s))
     print_table(t)
+
+
+def _date(value: str | None, flag: str) -> datetime | None:
+    """An ISO date or date-time from the command line (UTC when no zone is given)."""
+    if value is None:
+        return None
+    try:
+        d = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} takes an ISO date such as 2026-03-12, not {value!r}") from None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def story(
