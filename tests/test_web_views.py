@@ -236,3 +236,16 @@ def test_cli_story_filters_are_the_web_apps(copy_db: Path) -> None:
         assert got == want and 0 < len(got) < len(everything), args
     bad = CliRunner().invoke(app, ["stories", "--db", db, "--since", "last week"])
     assert isinstance(bad.exception, UsageError) and "--since takes an ISO date" in str(bad.exception)
+
+
+def test_cli_article_filters_are_the_web_apps(copy_db: Path) -> None:
+    db = str(copy_db)
+    with Store.open(copy_db) as s:
+        flt = ArticleFilter(query="ferry", since=datetime(2026, 3, 11, tzinfo=UTC))
+        want = list_articles(s, flt, limit=100).items
+        named = list_articles(s, ArticleFilter(entity="Marchenko"), limit=100).items
+        total = s.count_articles()
+    assert _cli("articles", "--db", db, "--json", "--search", "ferry", "--since", "2026-03-11") == want
+    assert _cli("articles", "--db", db, "--json", "--entity", "Marchenko") == named
+    assert 0 < len(want) < total and 0 < len(named) < total
+    assert len(_cli("articles", "--db", db, "--json", "--entity", "Marchenko", "--limit", "1")) == 1

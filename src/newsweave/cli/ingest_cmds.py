@@ -187,16 +187,30 @@ def articles(
         None, "--limit", min=0, help="At most this many (0 = all; default: all with --json, 100 in a table)."
     ),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
+    search: str | None = typer.Option(None, "--search", help="Words in the headline or text."),
+    entity: str | None = typer.Option(None, "--entity", help="Only articles naming this entity."),
+    since: str | None = typer.Option(None, "--since", help="Published on or after this date (ISO)."),
+    until: str | None = typer.Option(None, "--until", help="Published before this date (ISO)."),
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """List stored articles. When more are stored than shown, stderr says so."""
+    """List stored articles. When more are stored than shown, stderr says so. The filters are the web
+    app's (the same library call); without them, articles come in the order they were added."""
+    from newsweave.cli.stories_cmds import iso_date
     from newsweave.ingest.html import word_count
 
     n = limit if limit is not None else (0 if as_json else DEFAULT_TABLE_ROWS)
     store = open_store(db, read_only=True)
     try:
-        items = list(store.iter_articles(source=source, limit=n + 1 if n else None, offset=offset))
+        if search or entity or since or until:
+            from newsweave.views.listing import ArticleFilter, filtered_articles
+
+            flt = ArticleFilter(source=source, since=iso_date(since, "--since"), until=iso_date(until, "--until"),
+                                query=search, entity=entity)  # fmt: skip
+            found = filtered_articles(store, flt)
+            items = found[offset : offset + n + 1] if n else found[offset:]
+        else:
+            items = list(store.iter_articles(source=source, limit=n + 1 if n else None, offset=offset))
     finally:
         store.close()
     if n and len(items) > n:

@@ -47,7 +47,7 @@ def stories(
     if sort not in ("size", "recent"):
         raise UsageError(f"--sort must be size or recent, not {sort!r}")
     flt = StoryFilter(
-        query=search, outlet=outlet, entity=entity, since=_date(since, "--since"), until=_date(until, "--until"),
+        query=search, outlet=outlet, entity=entity, since=iso_date(since, "--since"), until=iso_date(until, "--until"),
         min_sources=min_sources, sort=sort,
     )  # fmt: skip
     store = open_store(db, read_only=True)
@@ -69,7 +69,7 @@ def stories(
     print_table(t)
 
 
-def _date(value: str | None, flag: str) -> datetime | None:
+def iso_date(value: str | None, flag: str) -> datetime | None:
     """An ISO date or date-time from the command line (UTC when no zone is given)."""
     if value is None:
         return None

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from newsweave.errors import UsageError
-from newsweave.model import Story
+from newsweave.model import Article, Story
 from newsweave.store import Store
 from newsweave.views.shapes import article_obj, story_obj
 
@@ -110,6 +110,31 @@ def list_articles(
     """Stored articles in publication order (undated last), filtered, one page at a time."""
     _check_limit(limit)
     offset = decode_cursor(cursor)
+    found = _article_condition(store, flt)
+    if found is None:
+        return Page([], 0, None)
+    cond, params = found
+    total = int(store.con.execute(f"SELECT count(*) FROM articles{cond}", params).fetchall()[0][0])
+    ids = _article_ids(store, cond, params, f" LIMIT {int(limit)} OFFSET {int(offset)}")
+    return _page(store.get_articles(ids), offset, limit, total, lambda a: article_obj(a, flt.with_text))
+
+
+def filtered_articles(store: Store, flt: ArticleFilter = ArticleFilter()) -> list[Article]:
+    """Every stored article the filter keeps, in publication order (undated last): what ``articles``
+    prints with a filter."""
+    found = _article_condition(store, flt)
+    if found is None:
+        return []
+    return store.get_articles(_article_ids(store, *found))
+
+
+def _article_ids(store: Store, cond: str, params: list[Any], page: str = "") -> list[str]:
+    sql = f"SELECT id FROM articles{cond} ORDER BY published_at NULLS LAST, added_at, id{page}"
+    return [r[0] for r in store.con.execute(sql, params).fetchall()]
+
+
+def _article_condition(store: Store, flt: ArticleFilter) -> tuple[str, list[Any]] | None:
+    """The WHERE clause and its parameters for ``flt``; None when nothing can match."""
     where: list[str] = []
     params: list[Any] = []
     if flt.source:
@@ -126,20 +151,10 @@ def list_articles(
         params.append(_like(word))
     if flt.entity:
         if not _has_mentions(store):  # never analysed: no article names anything
-            return Page([], 0, None)
+            return None
         where.append(f"id IN ({_NAMING})")
         params += [_like(flt.entity)] * 2
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    total = int(store.con.execute(f"SELECT count(*) FROM articles{cond}", params).fetchall()[0][0])
-    ids = [
-        r[0]
-        for r in store.con.execute(
-            f"SELECT id FROM articles{cond} ORDER BY published_at NULLS LAST, added_at, id "
-            f"LIMIT {int(limit)} OFFSET {int(offset)}",
-            params,
-        ).fetchall()
-    ]
-    return _page(store.get_articles(ids), offset, limit, total, lambda a: article_obj(a, flt.with_text))
+    return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
 # Articles naming an entity: its canonical name or the words used for it (two LIKE parameters).
