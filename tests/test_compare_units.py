@@ -275,3 +275,14 @@ def test_a_sentence_carrying_a_shared_quote_or_figure_is_not_single_source():
     ]
     kept = drop_shared_singles([quoted, counted, alone, linked], quotes, numbers)
     assert [c.id for c in kept] == ["c3", "c4"]
+
+
+def test_link_threshold_option_trades_claims_for_certainty():
+    t1 = "Officials said 12 people were killed when the ferry caught fire off the northern coast on Sunday."
+    t2 = "Twelve people died when a ferry caught fire off the northern coast, officials said on Sunday."
+    arts = [_article(t1, "a"), _article(t2, "b")]
+    linked = compare_articles(arts, None, CompareOptions(embeddings=False))
+    assert [c.status for c in linked.claims] == ["shared"] and not linked.undecided
+    strict = compare_articles(arts, None, CompareOptions(embeddings=False, link_p=0.99))
+    # too sure a threshold to link them, too close to call either "only in one source": both undecided
+    assert strict.claims == () and len(strict.undecided) == 2

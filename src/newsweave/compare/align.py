@@ -14,7 +14,8 @@ one go):
 The decision is a logistic model over these features (weights below). The weights were fitted on
 shared/data/mrpc-test (851 pairs; the developers' part of MRPC test) with scikit-learn's
 LogisticRegression (C=1.0); `newsweave eval align` prints the figures (10-fold cross-validated figures
-in the comment at the weights). A pair with ``p >= SHARED_P`` says the same claim; ``PARTIAL_P <= p < SHARED_P`` partly overlaps.
+in the comment at the weights). A pair with ``p >= SHARED_P`` says the same claim (the comparison uses it to
+tell ``shared`` from ``partial`` among sentences :mod:`newsweave.compare.facts` links).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from newsweave.text import STOP_WORDS, stem, words
 WEIGHTS_EMB = (-3.384, 1.395, 1.253, -0.477, -1.298, -0.737, 0.647, 2.089, 2.137)
 WEIGHTS_LEX = (-2.475, 3.828, 1.644, -0.426, -0.971, -0.988, 0.452)
 SHARED_P = 0.5
-PARTIAL_P = 0.3
 GATE_WORDS = 2
 GATE_LEX = 0.2
 

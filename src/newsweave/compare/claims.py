@@ -13,6 +13,7 @@ the claims whose sentences carry them (``contradicts``).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ def build_claims(
     groups: list[int],
     embedder=None,
     shared_p: float | None = None,
-    partial_p: float | None = None,  # kept for callers' options: the link threshold is the model's
+    link_p: float | None = None,
     model: facts.LinkModel | None = None,
     vectors: facts.SentenceVectors | None = None,
     single: facts.SingleModel | None | bool = True,
@@ -52,6 +53,8 @@ def build_claims(
     if not sents:
         return []
     sv = vectors or facts.sentence_vectors([s.text for s in sents], embedder, [s.index for s in sents])
+    if link_p is not None:  # a caller's own link threshold over the fitted model
+        model = dataclasses.replace(model or facts.model_for(sv), link_p=link_p)
     links = facts.fact_links([s.index for s in sents], sv, model, single, [s.text for s in sents])
     nbrs: dict[int, list[int]] = {}
     for i, j in links.pairs:

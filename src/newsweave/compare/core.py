@@ -83,7 +83,7 @@ def compare_articles(
             groups,
             embedder,
             options.shared_p,
-            options.partial_p,
+            options.link_p,
         ),
         [],
     )

@@ -14,13 +14,15 @@ class CompareOptions:
     ``min_claim_words``: shorter sentences (datelines, captions) are not aligned as claims.
     ``max_sentences``: per article, a cap that keeps a pathological input (one huge article) bounded.
     ``lead_chars``: how much of the first paragraph is shown as the lead.
+    ``shared_p``: paraphrase probability for ``shared`` rather than ``partial``; ``link_p``: fact-link
+    probability for two sentences to state a common fact (higher: fewer, surer claims).
     ``analysis_sentences``: take sentence bounds from the analysis stage instead of the comparison's own
     splitter (off by default: the calibration of claims and numbers was done with the own splitter).
     """
 
     embeddings: bool | None = None
     shared_p: float | None = None  # None: the calibrated default in newsweave.compare.align
-    partial_p: float | None = None
+    link_p: float | None = None  # None: the fitted threshold of newsweave.compare.facts
     min_claim_words: int = 4
     max_sentences: int = 400
     max_quotes: int = 400
