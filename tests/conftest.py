@@ -74,34 +74,6 @@ def trafilatura_result(data_dir: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def galaxy_items(data_dir: Path) -> list:
-    from newsweave.eval.cluster import load_labelled
-
-    return load_labelled(data_dir / "galaxy-wikinews-events")
-
-
-@pytest.fixture(scope="session")
-def galaxy_batch(galaxy_items: list) -> dict:
-    from newsweave.eval.cluster import evaluate_clustering
-
-    return evaluate_clustering(galaxy_items, "batch")
-
-
-@pytest.fixture(scope="session")
-def galaxy_incremental(galaxy_items: list) -> dict:
-    from newsweave.eval.cluster import evaluate_clustering
-
-    return evaluate_clustering(galaxy_items, "incremental")
-
-
-@pytest.fixture(scope="session")
-def wikiref_batch(data_dir: Path) -> dict:
-    from newsweave.eval.cluster import evaluate_clustering, load_labelled
-
-    return evaluate_clustering(load_labelled(data_dir / "wikiref220"), "batch")
-
-
-@pytest.fixture(scope="session")
 def semeval_lexical(data_dir: Path) -> dict:
     from newsweave.eval.pairs import evaluate_pairs, load_pairs
 

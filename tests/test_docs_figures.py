@@ -22,7 +22,6 @@ TOL = 0.002
 N = r"(\d+\.\d+)"
 
 Getter = Callable[[dict[str, Any]], float]
-GALAXY_SUBSETS = ("handpicked", "wikinews", "wikinews_medium", "wikinews_big")
 
 
 def _k(*path: Any) -> Getter:

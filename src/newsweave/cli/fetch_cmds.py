@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json, print_table
 from newsweave.errors import UsageError
 from newsweave.store import Store
 
@@ -152,7 +152,7 @@ def versions(
             str(len(v.text.split())),
             Text(v.title or ""),
         )
-    console.print(t)
+    print_table(t)
 
 
 def diff(

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, console, open_store, print_json
+from newsweave.cli.common import DbOption, JsonOption, open_store, print_json, print_table
 from newsweave.errors import UsageError
 
 
@@ -48,7 +48,7 @@ def search(
             h.kind, f"{h.score:.2f}", Text(h.source or ""), h.article_id[:12], Text(h.speaker or ""),
             Text(" ".join(h.text.split())),
         )  # fmt: skip
-    console.print(t)
+    print_table(t)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

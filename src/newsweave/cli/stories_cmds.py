@@ -156,7 +156,7 @@ def storylines(
     for x in items:
         span = _span(Story(x.id, (), first_seen=x.first_seen, last_seen=x.last_seen))
         t.add_row(x.id, Text(x.title or ""), str(len(x.stories)), str(x.n_articles), span)
-    console.print(t)
+    print_table(t)
 
 
 def storyline(
