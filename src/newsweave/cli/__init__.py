@@ -51,6 +51,7 @@ def _register_all() -> None:
         ingest_cmds,
         search_cmds,
         serve_cmds,
+        spark_cmds,
         stories_cmds,
     )
 
@@ -63,6 +64,7 @@ def _register_all() -> None:
         serve_cmds,
         search_cmds,
         export_cmds,
+        spark_cmds,
     ):
         module.register(app, eval_app)
 

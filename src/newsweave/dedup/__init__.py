@@ -8,7 +8,7 @@
 - :func:`independent_groups`: union of both kinds of link, for counting independent sources.
 """
 
-from newsweave.dedup.near import exact_key, find_duplicates, near_duplicate_pairs
+from newsweave.dedup.near import exact_key, find_duplicates, lsh_signatures, near_duplicate_pairs
 from newsweave.dedup.rewrite import find_rewrites, independent_groups
 from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
 
@@ -20,5 +20,6 @@ __all__ = [
     "find_duplicates",
     "find_rewrites",
     "independent_groups",
+    "lsh_signatures",
     "near_duplicate_pairs",
 ]

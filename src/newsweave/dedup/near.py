@@ -57,9 +57,8 @@ def find_duplicates(articles: Sequence[Article], options: DedupOptions | None = 
     keep = [i for i in range(len(arts)) if i not in exact_of]
     if len(keep) < 2:
         return links
-    flat, offsets = shingle_hashes([arts[i].text for i in keep], opts.shingle_size)
-    sig = minhash_signatures(flat, offsets, opts.num_perm, opts.seed)
-    pairs = lsh_candidate_pairs(sig, opts.bands)
+    sig = lsh_signatures([arts[i].text for i in keep], opts)
+    pairs = lsh_candidate_pairs(sig, opts.bands, opts.max_bucket)
     sims = estimated_jaccard(sig, pairs)
     ok = sims >= opts.near_threshold
     for (i, j), s in zip(pairs[ok], sims[ok], strict=True):
@@ -69,11 +68,18 @@ def find_duplicates(articles: Sequence[Article], options: DedupOptions | None = 
     return links
 
 
+def lsh_signatures(texts: Sequence[str], options: DedupOptions | None = None) -> np.ndarray:
+    """MinHash signatures (n, num_perm) of the texts' word shingles: what the near-duplicate test and the
+    LSH band keys (:func:`newsweave.dedup.shingles.band_keys`) are made from, here and in the Spark job."""
+    opts = options or DedupOptions()
+    flat, offsets = shingle_hashes(texts, opts.shingle_size)
+    return minhash_signatures(flat, offsets, opts.num_perm, opts.seed)
+
+
 def near_duplicate_pairs(texts: Sequence[str], options: DedupOptions | None = None) -> np.ndarray:
     """Index pairs ``(i, j)`` of near-duplicate texts: the whole path (text -> shingles -> signature ->
     LSH candidates -> verified pairs) without building articles; used by the benchmark."""
     opts = options or DedupOptions()
-    flat, offsets = shingle_hashes(texts, opts.shingle_size)
-    sig = minhash_signatures(flat, offsets, opts.num_perm, opts.seed)
-    pairs = lsh_candidate_pairs(sig, opts.bands)
+    sig = lsh_signatures(texts, opts)
+    pairs = lsh_candidate_pairs(sig, opts.bands, opts.max_bucket)
     return pairs[estimated_jaccard(sig, pairs) >= opts.near_threshold]

@@ -164,22 +164,37 @@ def minhash_signatures(
     return sig
 
 
+def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+    """The LSH bucket key of each signature in each band, shape (n, bands) uint64.
+
+    Band ``b`` covers signature rows ``b * r .. (b + 1) * r`` (``r = num_perm // bands``); two signatures
+    are candidates when they share a key in the same band. The one definition of the band keys: the local
+    path sorts them (:func:`lsh_candidate_pairs`), the Spark job joins on them (``newsweave.spark``).
+    """
+    n, num_perm = sig.shape
+    r = num_perm // bands
+    mult = _mix(np.arange(1, r + 1, dtype=np.uint64))
+    out = np.empty((n, bands), dtype=np.uint64)
+    for band in range(bands):
+        block = sig[:, band * r : (band + 1) * r]
+        with np.errstate(over="ignore"):
+            out[:, band] = _mix((block * mult).sum(axis=1, dtype=np.uint64) + np.uint64(band))
+    return out
+
+
 def lsh_candidate_pairs(sig: np.ndarray, bands: int, max_bucket: int = 200) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, whose signatures agree on all rows of at least one band.
 
     A bucket larger than ``max_bucket`` (a flood of identical texts) contributes a chain plus a star
     instead of all its pairs, which keeps the pairs connected without quadratic growth.
     """
-    n, num_perm = sig.shape
+    n = sig.shape[0]
     if n < 2:
         return np.zeros((0, 2), np.int64)
-    r = num_perm // bands
-    mult = _mix(np.arange(1, r + 1, dtype=np.uint64))
+    keys = band_keys(sig, bands)
     out: list[np.ndarray] = []
     for band in range(bands):
-        block = sig[:, band * r : (band + 1) * r]
-        with np.errstate(over="ignore"):
-            key = _mix((block * mult).sum(axis=1, dtype=np.uint64) + np.uint64(band))
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         ks = key[order]
         same = ks[1:] == ks[:-1]

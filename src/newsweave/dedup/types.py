@@ -37,6 +37,9 @@ class DedupOptions:
     bands: int = 32
     seed: int = 1
     near_threshold: float = 0.7
+    # An LSH bucket with more members than this (a flood of near-identical texts) links them as a chain
+    # plus a star instead of every pair: connected at linear cost (dedup/shingles.py, and the Spark job).
+    max_bucket: int = 200
     rewrite_shingle_size: int = 3
     rewrite_min_containment: float = 0.05
     sentence_min_dice: float = 0.6

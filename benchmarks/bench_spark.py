@@ -1,0 +1,111 @@
+"""The Spark job's throughput: the whole job at local[1] and local[2] on one input, and its growth from
+1k to 10k (and 100k) articles without the analysis.
+
+Input: ``bench_cluster.build`` (the galaxy dev articles and perturbed copies, each copy round a month
+later) written as JSONL in 8 files (files are the job's unit of parallel reading). Each run is its own
+process with its own Spark session (start-up not counted: the clock runs from the job's start); peak memory
+is that process's maximum resident set size (the Python driver; the JVM and the Python workers are
+separate processes whose peak the runner, ``benchmarks/run_all.py``, reads from ``wait4``).
+
+    .venv/bin/python benchmarks/bench_spark.py [--analysed 1000] [--sizes 1000 10000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cluster import build  # noqa: E402
+
+FILES = 8
+
+
+def write_corpus(n: int, folder: Path) -> list[str]:
+    arts = build(n)
+    paths = [folder / f"part-{k}.jsonl" for k in range(FILES)]
+    handles = [p.open("w", encoding="utf-8") for p in paths]
+    for i, a in enumerate(arts):
+        rec = {
+            "text": a.text,
+            "title": a.title,
+            "published": a.published_at.isoformat(),
+            "source": f"outlet{i % 23}",
+        }
+        handles[i % FILES].write(json.dumps(rec) + "\n")
+    for h in handles:
+        h.close()
+    return [str(p) for p in paths]
+
+
+def run_one(n: int, master: str, analyse: bool) -> dict:
+    from newsweave.spark import SparkJobOptions, run_job
+    from newsweave.spark.session import spark_session
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = write_corpus(n, Path(tmp))
+        spark = spark_session(master)
+        try:
+            t = time.perf_counter()
+            s = run_job(spark, inputs, f"{tmp}/out", SparkJobOptions(run_analysis=analyse))
+            elapsed = time.perf_counter() - t
+        finally:
+            spark.stop()
+    return {
+        "articles": s.articles,
+        "master": master,
+        "analyse": analyse,
+        "seconds": round(elapsed, 1),
+        "articles_per_s": round(s.articles / elapsed, 1),
+        "stage_seconds": {k: round(v, 1) for k, v in s.seconds.items()},
+        "stories": s.stories,
+        "duplicates": s.duplicates,
+        "driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_child(n: int, master: str, analyse: bool) -> dict:
+    cmd = [sys.executable, __file__, "--one", str(n), "--master", master] + (
+        [] if analyse else ["--no-analyse"]
+    )
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--analysed", type=int, default=1000, help="articles of the local[1] / local[2] runs")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="growth sizes, no analysis")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--master", default="local[2]", help=argparse.SUPPRESS)
+    ap.add_argument("--no-analyse", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.master, not args.no_analyse)))
+        return
+    plan = [(args.analysed, m, True) for m in ("local[1]", "local[2]")] + [
+        (n, "local[2]", False) for n in args.sizes
+    ]
+    runs = []
+    for n, master, analyse in plan:  # each result is printed as it comes (a run stopped later loses nothing)
+        r = run_child(n, master, analyse)
+        runs.append(r)
+        what = "whole job" if r["analyse"] else "no analysis"
+        print(
+            f"{r['master']:>9} {r['articles']:>7} articles ({what}): {r['seconds']:>7.1f} s, "
+            f"{r['articles_per_s']:>7.1f} articles/s, stages {r['stage_seconds']}",
+            flush=True,
+        )
+        if args.json:
+            print(json.dumps({"runs": runs}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The Spark job: ingest, analyse, dedup and cluster a corpus; Parquet tables out.
+
+    newsweave spark run --input PATH --output DIR [--master local[2]]
+    spark-submit src/newsweave/spark/job.py --input PATH --output DIR     # the same job on a cluster
+
+Output (one Parquet folder each under DIR): ``articles``, ``rejected``, ``sentences``, ``mentions``,
+``entities``, ``quotes``, ``numbers``, ``duplicates`` (a, b, kind, similarity) and ``stories`` (id, title,
+sources, first/last seen, article ids). ``newsweave import-parquet DIR --db DB`` loads them into a store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsweave.analyse import AnalyseOptions
+from newsweave.dedup import DedupOptions
+from newsweave.ingest import IngestOptions
+from newsweave.spark import schemas
+from newsweave.spark.analyse import analyse_partition
+from newsweave.spark.dedup import duplicate_links
+from newsweave.spark.ingest import read_corpus
+from newsweave.spark.rows import ANALYSIS_TABLES
+from newsweave.spark.stories import StoryJobOptions, find_stories
+
+log = logging.getLogger(__name__)
+TABLES = ("articles", "rejected", *ANALYSIS_TABLES, "duplicates", "stories")
+
+
+@dataclass(frozen=True)
+class SparkJobOptions:
+    """The job's options: each stage's own options, and the partitions of the analysis (0: Spark's
+    default parallelism, one partition per core in local mode). ``run_analysis`` False skips the analysis
+    (empty analysis tables; stories on the cheap capitalised-word entity keys, as ``add --no-analyse``)."""
+
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    analyse: AnalyseOptions = field(default_factory=AnalyseOptions)
+    dedup: DedupOptions = field(default_factory=DedupOptions)
+    stories: StoryJobOptions = field(default_factory=StoryJobOptions)
+    partitions: int = 0
+    run_analysis: bool = True
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    articles: int
+    rejected: int
+    duplicates: int
+    stories: int
+    seconds: dict[str, float]
+
+
+def run_job(
+    spark: Any, inputs: Sequence[str], output: str, options: SparkJobOptions | None = None
+) -> JobSummary:
+    """Run the whole job on ``inputs`` and write the tables under ``output`` (replaced if present)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    opts = options or SparkJobOptions()
+    parts = opts.partitions or spark.sparkContext.defaultParallelism
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    articles, rejected = read_corpus(spark, inputs, opts.ingest, parts)
+    articles = articles.repartition(parts, "id").persist(StorageLevel.MEMORY_AND_DISK)
+    n_articles = articles.count()
+    articles.write.mode("overwrite").parquet(f"{output}/articles")
+    n_rejected = rejected.count()
+    rejected.write.mode("overwrite").parquet(f"{output}/rejected")
+    seconds["ingest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    a_opts, d_opts = (opts.analyse if opts.run_analysis else None), opts.dedup
+    analysed_rdd = articles.rdd.mapPartitions(lambda rows: analyse_partition(rows, a_opts, d_opts))
+    analysed = spark.createDataFrame(analysed_rdd, schemas.ANALYSED).persist(StorageLevel.MEMORY_AND_DISK)
+    for name in ANALYSIS_TABLES:
+        table = analysed.select("id", F.explode(name).alias("r")).select(
+            F.col("id").alias("article_id"), "r.*"
+        )
+        table.write.mode("overwrite").parquet(f"{output}/{name}")
+    seconds["analyse"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    keys = analysed.select("id", "exact_key", "sig", "bands").join(articles.select("id", "seq"), "id")
+    dups = duplicate_links(keys, opts.dedup).persist()
+    dups.write.mode("overwrite").parquet(f"{output}/duplicates")
+    n_dups = dups.count()
+    seconds["dedup"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    stories = find_stories(articles, analysed.select("id", "entity_keys", "terms"), opts.stories).persist()
+    stories.write.mode("overwrite").parquet(f"{output}/stories")
+    n_stories = stories.count()
+    seconds["stories"] = time.perf_counter() - t
+    for df in (articles, analysed, dups, stories):
+        df.unpersist()
+    log.info("spark job: %d articles, %d stories in %s", n_articles, n_stories, seconds)
+    return JobSummary(n_articles, n_rejected, n_dups, n_stories, seconds)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """spark-submit entry point (the master comes from spark-submit unless ``--master`` is given)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--input", action="append", required=True, help="file, folder, glob or Parquet table")
+    ap.add_argument("--output", required=True, help="folder for the Parquet tables")
+    ap.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
+    ap.add_argument("--partitions", type=int, default=0)
+    ap.add_argument("--no-analyse", action="store_true", help="skip the analysis (entities, quotes, numbers)")
+    args = ap.parse_args(argv)
+    from newsweave.spark.session import spark_session
+
+    spark = spark_session(args.master)
+    try:
+        s = run_job(
+            spark,
+            args.input,
+            args.output,
+            SparkJobOptions(partitions=args.partitions, run_analysis=not args.no_analyse),
+        )
+    finally:
+        spark.stop()
+    print(
+        f"{s.articles} articles, {s.rejected} rejected, {s.duplicates} duplicate links, {s.stories} stories"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
