@@ -78,7 +78,7 @@ STEPS: list[tuple[str, list[str], float]] = [  # in this order; the Spark step g
         150,
     ),
     ("dedup", ["bench_dedup.py", "--repeat", "1", "--copies", "2"], 60),
-    ("cluster", ["bench_cluster.py", "--full"], 200),  # 100k alone took ~8 min at load 5: it may stop there
+    ("cluster", ["bench_cluster.py", "--full"], 120),  # 100k alone took ~8 min at load 5: it stops there
     ("compare", ["bench_compare.py", "--runs", "1", "--no-embed"], 90),
     ("sentences", ["bench_sentences.py", "--n", "20"], 45),
     ("hostile", ["bench_hostile.py", "--n", "200", "--json"], 60),
@@ -265,7 +265,11 @@ def report(res: dict[str, dict[str, Any]], started: str, total: float) -> str:
             if r.get("ok")
             else ("stopped at its time limit" if r.get("timed_out") else r.get("skipped") or "failed")
         )
-        lines.append(f"- {name}: {state}, {r.get('seconds', 0)} s")
+        tail = (r.get("output") or "").strip().splitlines()[-1:] if not r.get("ok") else []
+        lines.append(
+            f"- {name}: {state}, {r.get('seconds', 0)} s"
+            + (f" (last line: `{tail[0][:200]}`)" if tail else "")
+        )
     cl = cluster_sizes(res)
     if cl:
         lines += [
@@ -324,7 +328,7 @@ def main() -> None:
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     t0 = time.perf_counter()
     spark_step = ("spark", ["bench_spark.py", "--analysed", str(args.spark_analysed), "--sizes",
-                            *map(str, args.spark_sizes), "--json"], 420.0)  # fmt: skip
+                            *map(str, args.spark_sizes), "--json"], 480.0)  # fmt: skip
     res: dict[str, dict[str, Any]] = {}
     for name, cmd, limit in [*STEPS[:5], spark_step, *STEPS[5:]]:
         left = args.budget - (time.perf_counter() - t0)
