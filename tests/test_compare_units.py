@@ -103,6 +103,24 @@ def test_compatibility():
     assert not compatible(m("in December 2013 he"), m("in October 2013 he"))
 
 
+def test_rounding_and_units():
+    def m(t: str):
+        return find_numbers(t)[0]
+
+    # a share, sum or measure stands for what rounds to it
+    assert compatible(m("54 percent voted"), m("53.99 percent voted"))
+    assert compatible(m("6% backed it"), m("5.53 percent backed it"))
+    assert compatible(m("$2.5 million fine"), m("$2.46 million fine"))
+    assert not compatible(m("5.5 percent voted"), m("5.6 percent voted"))
+    assert not compatible(m("54 percent voted"), m("55 percent voted"))
+    # counts and durations are not rounded figures
+    assert not compatible(m("26 people died"), m("27 people died"))
+    assert not compatible(m("two years later"), m("1.6 years later"))
+    # a conversion is between two units, not within one
+    assert not compatible(m("at 32,000 feet up"), m("at 33,000 feet up"))
+    assert compatible(m("at 10,000 feet up"), m("at 3,050 metres up"))
+
+
 def test_quote_relation_rules():
     def r(x, y):
         return relation([quote_words(t) for t in x], [quote_words(t) for t in y])

@@ -96,6 +96,10 @@ class NumMention:
     small: bool = False  # a small integer (<= 12): needs context to be linked
     month: int | None = None  # "June 2011": the month of a year mention
     open_high: bool = False  # "over 80": the upper bound is a cap for matching (2x), not stated
+    unit: str = ""  # the measure as written, canonical ("feet", "km"): a conversion only between two units
+    step: float = (
+        0.0  # the unit of the last digit stated, in the base unit ("54" 1, "53.99" 0.01, "2.5m" 1e5)
+    )
 
 
 def _year_of_url(url: str | None) -> int | None:
@@ -227,6 +231,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     dim = "count"
     factor = 1.0
     converted = False
+    unit = ""
     is_range = False
     high_value = value
     if is_frac:
@@ -265,6 +270,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         if dim == udim or udim == "money":
             factor *= f
             converted = (f != 1.0 and udim != "money") or converted
+            unit = MEASURES[u][0]
             end = end + un.end()
     elif is_frac:
         pass
@@ -310,6 +316,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         lo = lo * 0.9
         exact = None
     small = dim == "count" and not is_range and value <= 12 and float(value).is_integer()
+    step = factor * _digit_step(core)
     phrase = text[start:end]
     if phrase[-1:] in ",;:":
         end -= 1
@@ -326,5 +333,19 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         is_range=is_range,
         converted=converted,
         small=small,
+        unit=unit,
         open_high=op == ">=" and not is_range,
+        step=step,
     )
+
+
+def _digit_step(core: str) -> float:
+    """The place value of the last digit of a figure as written: "54" -> 1, "53.99" -> 0.01, "four" -> 1;
+    0 for fractions ("a fifth" is exact). Trailing zeros of whole numbers are not read as rounding."""
+    c = core.replace(",", "")
+    if not c[:1].isdigit():
+        return 0.0 if any(f in c.lower() for f in FRACTIONS) else 1.0
+    m = re.match(r"\d*\.(\d+)", c)
+    if m:
+        return 10.0 ** -len(m.group(1))
+    return 1.0
