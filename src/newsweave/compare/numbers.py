@@ -113,12 +113,18 @@ def _head(toks: list[tuple[int, int, str]], last: int) -> set[str]:
     return out
 
 
+# words that count without naming what is counted: "197 people" may be "194 Palestinians"
+_GENERIC_HEADS = frozenset(stem(w) for w in ("people", "persons", "individuals", "others", "ones"))
+
+
 def same_referent(a: Located, b: Located) -> bool | None:
     """True when the counted things are named alike, False when both are named and share no word, None
     when one of them names none (the context decides)."""
-    if not a.head or not b.head:
+    ha, hb = a.head - _GENERIC_HEADS, b.head - _GENERIC_HEADS
+    if not ha or not hb:
         return None
-    return bool(a.head & b.head)
+    # "over 190 killed" / "197 people were killed": the counted thing of one is beside the other's figure
+    return bool(ha & hb or ha & b.near or hb & a.near)
 
 
 def comparable(a: NumMention, b: NumMention) -> bool:
@@ -292,8 +298,11 @@ def _mergeable(items: list[Located], g1: list[int], g2: list[int]) -> bool:
             a, b = items[i], items[j]
             if a.index == b.index and not compatible(a.m, b.m):
                 return False
-            if a.index != b.index and not compatible(a.m, b.m) and not plausible_conflict(a.m, b.m):
-                return False
+            if a.index != b.index and not compatible(a.m, b.m):
+                # two figures at odds must be able to be one figure misreported: close enough, and not
+                # counting things named differently ("three weapons" / "two handguns")
+                if not plausible_conflict(a.m, b.m) or same_referent(a, b) is False:
+                    return False
     return True
 
 
