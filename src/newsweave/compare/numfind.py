@@ -23,6 +23,7 @@ from datetime import datetime
 
 from newsweave.analyse.numbers import (
     CURRENCY,
+    CURRENCY_WORDS,
     DIGITS,
     DOLLAR_PREFIX,
     FRACTIONS,
@@ -63,7 +64,9 @@ _HEDGE_RE = re.compile(
 )
 _DOLLAR = "|".join(sorted((p.upper() for p in DOLLAR_PREFIX if p), key=len, reverse=True))
 _CURRENCY_BEFORE = re.compile(
-    rf"((?:{_DOLLAR})?\$(?:{_DOLLAR})?|" + "|".join(c for c in CURRENCY if c != "$") + r")\s?$"
+    rf"((?:{_DOLLAR})?\$(?:{_DOLLAR})?|\bRs\.?|"
+    + "|".join(re.escape(c) for c in CURRENCY if c not in ("$", "Rs", "Rs."))
+    + r")\s?$"
 )
 _UNIT_AFTER = re.compile(
     r"^(?:\s*-\s*|\s+|-|)("
@@ -208,12 +211,16 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     if value is None:
         return None
     before40 = text[max(0, s - 40) : s]
-    if core[:1].isdigit() and (is_label(before40) or _MONTH_DAY_BEFORE.search(before40)):
+    if (
+        core[:1].isdigit()
+        and (is_label(before40) or _MONTH_DAY_BEFORE.search(before40))
+        and not _CURRENCY_BEFORE.search(before40)
+    ):
         return None  # a label ("Flight 17") or a calendar day without its year ("July 1"): not compared
     low_core = core.lower()
-    if low_core in ("one", "zero"):
-        return None
     after = text[e : e + 40]
+    if low_core == "zero" or (low_core == "one" and not _SCALE_AFTER.match(after)):
+        return None  # "one" alone is an article more often than a figure; "one million" is a figure
     before = text[max(0, s - 40) : s]
     # times, phone numbers, ordinals, scores, versions
     if re.match(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])", after, re.IGNORECASE) or re.match(
@@ -261,8 +268,8 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     if un and not is_frac and not (dim.startswith("money") and un.group(1).lower() not in ("cents", "cent")):
         u = un.group(1).lower()
         udim, f = MEASURES[u][1:]
-        if udim == "money":
-            dim = "money:USD" if not dim.startswith("money") else dim
+        if udim == "money":  # "1 billion rupees"; "cents" after a sum keep its currency
+            dim = dim if dim.startswith("money") else "money:" + CURRENCY_WORDS.get(u, "USD")
         elif u == "m" and re.match(r"^\s*m\s+[a-z]", text[end : end + 6]) is None and dim == "count":
             dim = udim
         elif u != "m":
