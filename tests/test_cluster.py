@@ -15,19 +15,13 @@ from newsweave.cli import app
 from newsweave.cluster import ClusterOptions, StoryClusterer, cluster_batch
 from newsweave.cluster.features import entity_keys, raw_features
 from newsweave.cluster.headline import headline_of, story_headline
+from newsweave.cluster.stage import assign_stories, recluster
 from newsweave.errors import NotFoundError
 from newsweave.ingest import IngestOptions, read_inputs, read_text_article
 from newsweave.model import Article, Story, article_id_for
 from newsweave.store import Store
 from newsweave.store.history import story_splits
-from newsweave.store.stories import (
-    assign_stories,
-    get_story,
-    list_stories,
-    recluster,
-    story_links,
-    story_merges,
-)
+from newsweave.store.stories import get_story, list_stories, story_links, story_merges
 from newsweave.store.storylines import get_storyline, list_storylines
 
 REPO = Path(__file__).resolve().parents[1]
