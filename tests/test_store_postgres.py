@@ -204,3 +204,15 @@ def test_migrations_apply_once_and_record_each_version(store_target: object) -> 
     with Store.open(store_target) as s:  # a second open applies nothing again
         rows = s.query("SELECT version, description FROM schema_version ORDER BY version")
         assert [tuple(r) for r in rows] == [(m.version, m.description) for m in schema.MIGRATIONS]
+
+
+def test_an_unreachable_server_is_a_store_error_naming_it_without_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://reader:s3cret@/newsweave?host={tmp_path}"  # no server listens on that socket
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot open store") as err:
+        Store.open(url)
+    assert time.monotonic() - started < 10  # at once, not after the pool's retries
+    assert "s3cret" not in str(err.value) and "reader" in str(err.value)
+    result = runner.invoke(app, ["stories", "--db", url])  # the CLI's main() prints the StoreError
+    assert result.exit_code == 1 and isinstance(result.exception, StoreError)
+    assert "s3cret" not in str(result.exception)

@@ -8,7 +8,6 @@ PostgreSQL both read; only the primitives and the connection know which database
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from newsweave.errors import NotFoundError, StoreError
-from newsweave.model import Analysis, Article, ArticleVersion, Origin, Rejected, Story
+from newsweave.model import Analysis, Article, ArticleVersion, Rejected, Story
 from newsweave.store import schema
-from newsweave.timeparse import parse_date
+from newsweave.store.articles import ARTICLE_COLUMNS, ARTICLE_SCHEMA, article_row, row_article
 
 if TYPE_CHECKING:
     from newsweave.store.fetch import FetchState
@@ -28,48 +27,6 @@ if TYPE_CHECKING:
     from newsweave.store.storylines import Storyline
 
 log = logging.getLogger(__name__)
-
-ARTICLE_COLUMNS = (
-    "id",
-    "source",
-    "url",
-    "title",
-    "subtitle",
-    "summary",
-    "byline",
-    "published_at",
-    "published_raw",
-    "language",
-    "text",
-    "paragraphs",
-    "origin_path",
-    "origin_position",
-    "origin_format",
-    "added_at",
-    "updated_raw",
-)
-
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("subtitle", pa.string()),
-        ("summary", pa.string()),
-        ("byline", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("published_raw", pa.string()),
-        ("language", pa.string()),
-        ("text", pa.string()),
-        ("paragraphs", pa.string()),
-        ("origin_path", pa.string()),
-        ("origin_position", pa.string()),
-        ("origin_format", pa.string()),
-        ("added_at", pa.timestamp("us", tz="UTC")),
-        ("updated_raw", pa.string()),
-    ]
-)
 
 # A list parameter as a set of rows: ``x IN (SELECT unnest(CAST(? AS TEXT[])))`` reads the same on both.
 IDS = "(SELECT unnest(CAST(? AS TEXT[])))"
@@ -217,7 +174,7 @@ class SqlStore:
                     added.append(a)
             now = datetime.now(UTC)
             self.insert_arrow(
-                "articles", pa.Table.from_pylist([_article_row(a, now) for a in added], schema=ARTICLE_SCHEMA)
+                "articles", pa.Table.from_pylist([article_row(a, now) for a in added], schema=ARTICLE_SCHEMA)
             )
             self._insert_new_origins(articles)
         return [a.id for a in added], dups
@@ -487,58 +444,6 @@ class SqlStore:
         from newsweave.store import fetch
 
         return fetch.stored_versions(self, article_ids)
-
-
-def _article_row(a: Article, now: datetime) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "source": a.source,
-        "url": a.url,
-        "title": a.title,
-        "subtitle": a.subtitle,
-        "summary": a.summary,
-        "byline": a.byline,
-        "published_at": a.published_utc,
-        "published_raw": a.published_raw,
-        "language": a.language,
-        "text": a.text,
-        "paragraphs": json.dumps([list(p) for p in a.paragraphs]),
-        "origin_path": a.origin.path,
-        "origin_position": a.origin.position,
-        "origin_format": a.origin.format,
-        "added_at": now,
-        "updated_raw": a.updated_raw,
-    }
-
-
-def row_article(r: dict[str, Any]) -> Article:
-    published = r["published_at"]
-    if isinstance(published, datetime):
-        published = published.astimezone(UTC)
-        # the column holds the instant (a zone-less time as if UTC); the zone as written, or its absence,
-        # comes back from the raw string
-        written = parse_date(r["published_raw"]) if r["published_raw"] else None
-        if written is not None and written.replace(tzinfo=written.tzinfo or UTC) == published:
-            published = written
-    paragraphs = tuple(tuple(p) for p in json.loads(r["paragraphs"] or "[]"))
-    return Article(
-        id=r["id"],
-        text=r["text"],
-        source=r["source"],
-        url=r["url"],
-        title=r["title"],
-        subtitle=r["subtitle"],
-        summary=r["summary"],
-        byline=r["byline"],
-        published_at=published,
-        published_raw=r["published_raw"],
-        updated_raw=r.get("updated_raw"),
-        language=r["language"],
-        paragraphs=paragraphs,  # type: ignore[arg-type]
-        origin=Origin(
-            path=r["origin_path"] or "", position=r["origin_position"] or "", format=r["origin_format"] or ""
-        ),
-    )
 
 
 from newsweave.store import analysis, queries  # noqa: E402  (they build on SqlStore)

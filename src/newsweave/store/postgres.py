@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # Connections the pool keeps open at most: one for the store, the rest for per-request handles of the web
 # app (its thread pool runs up to 40 requests, most of them waiting on Python, not on the database).
 POOL_MAX = 8
+CONNECT_TIMEOUT = 10  # seconds to reach the server (libpq's connect_timeout)
 _LOCK_SPACE = 0x6E77  # "nw": the first key of every advisory lock, apart from other applications' locks
 
 
@@ -41,7 +42,15 @@ class _Pool:
     """A psycopg pool shared by a store and its cursors; closed when the last of them closes."""
 
     def __init__(self, url: str, read_only: bool) -> None:
+        import psycopg
         from psycopg_pool import ConnectionPool
+
+        # one plain connection first: an unreachable server or a refused login fails at once, with the
+        # server's reason (the pool would retry in the background until its timeout)
+        try:
+            psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
+        except psycopg.Error as e:
+            raise StoreError(f"cannot open store {_safe(url)}: {str(e).strip()}") from e
 
         def configure(con: Any) -> None:
             con.autocommit = True
