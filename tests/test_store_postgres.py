@@ -55,9 +55,18 @@ def _assert_same(got: dict[str, Any], want: dict[str, Any]) -> None:
         assert got[key] == want[key], key
 
 
-def test_add_stories_report_identical_on_duckdb_and_postgresql(demo_store: Path, pg_url: str) -> None:
-    # the DuckDB store was built by the library (add_inputs); the PostgreSQL one through the CLI's --db URL
-    _cli("add", str(CORPUS), "--db", pg_url)
+@pytest.fixture(scope="module")
+def pg_corpus(pg_server: Any) -> Any:
+    """examples/corpus added to a PostgreSQL database through the CLI's ``--db postgresql://...``."""
+    url = pg_server.new_database()
+    _cli("add", str(CORPUS), "--db", url)
+    yield url
+    pg_server.drop_database(url)
+
+
+def test_add_stories_report_identical_on_duckdb_and_postgresql(demo_store: Path, pg_corpus: str) -> None:
+    # the DuckDB store was built by the library (add_inputs); the PostgreSQL one through the CLI
+    pg_url = pg_corpus
     with Store.open(demo_store, read_only=True) as duck, Store.open(pg_url, read_only=True) as pg:
         assert (duck.backend, pg.backend) == ("duckdb", "postgresql")
         want, got = _snapshot(duck), _snapshot(pg)
@@ -84,6 +93,15 @@ def test_add_stories_report_identical_on_duckdb_and_postgresql(demo_store: Path,
     finally:
         for a in apps:
             a.state.store.close()
+
+
+def test_exports_identical_on_duckdb_and_postgresql(demo_store: Path, pg_corpus: str) -> None:
+    from newsweave.views.export import EXPORT_KINDS, export_text
+
+    with Store.open(demo_store, read_only=True) as duck, Store.open(pg_corpus, read_only=True) as pg:
+        for kind in EXPORT_KINDS:
+            want = export_text(duck, kind, "jsonl")
+            assert want.count("\n") > 1 and export_text(pg, kind, "jsonl") == want, kind
 
 
 def _add_cmd(url: str) -> list[str]:
@@ -216,3 +234,13 @@ def test_an_unreachable_server_is_a_store_error_naming_it_without_its_password(t
     result = runner.invoke(app, ["stories", "--db", url])  # the CLI's main() prints the StoreError
     assert result.exit_code == 1 and isinstance(result.exception, StoreError)
     assert "s3cret" not in str(result.exception)
+
+
+def test_a_read_only_postgresql_store_refuses_writes_with_a_store_error(pg_url: str) -> None:
+    with Store.open(pg_url) as s:
+        s.add_articles([Article(id=article_id_for("one stored article"), text="one stored article")])
+    with Store.open(pg_url, read_only=True) as s:
+        assert s.read_only and s.count_articles() == 1
+        with pytest.raises(StoreError, match="read-only"):
+            s.add_articles([Article(id=article_id_for("a second article"), text="a second article")])
+        assert s.count_articles() == 1  # the failed batch was rolled back; the session still works

@@ -120,18 +120,29 @@ class PgStore(SqlStore):
 
     # ------------------------------------------------------------------ primitives
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """A database error (the server went away, a write on a read-only store) as a StoreError naming
+        the store, which the CLI prints as one line."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as e:
+            raise StoreError(f"store {self.path}: {str(e).strip()}") from e
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.con.cursor() as cur:
+        with self._errors(), self.con.cursor() as cur:
             cur.execute(_pg_sql(sql), list(params))
             return list(cur.fetchall()) if cur.description is not None else []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        with self.con.cursor() as cur:
+        with self._errors(), self.con.cursor() as cur:
             cur.execute(_pg_sql(sql) if params else sql, list(params) or None)
 
     def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000) -> Iterator[tuple[Any, ...]]:
         """A server-side cursor (held across commits), read ``batch`` rows at a time."""
-        with self.con.cursor(name=f"nw_{uuid.uuid4().hex}", withhold=True) as cur:
+        with self._errors(), self.con.cursor(name=f"nw_{uuid.uuid4().hex}", withhold=True) as cur:
             cur.itersize = batch
             cur.execute(_pg_sql(sql), list(params))
             yield from cur
@@ -150,7 +161,11 @@ class PgStore(SqlStore):
     def _copy(self, table: str, names: Sequence[str], rows: Any) -> int:
         cols = ", ".join(f'"{c}"' for c in names)
         n = 0
-        with self.con.cursor() as cur, cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+        with (
+            self._errors(),
+            self.con.cursor() as cur,
+            cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
                 n += 1
