@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsweave.ingest import IngestOptions, read_inputs
@@ -70,6 +70,18 @@ def add_inputs(
     ``on_progress(stage, done, total)`` is told how far each stage is: "read" (inputs read, total
     unknown), "dedup" (articles written and checked against the store), "analyse" and "stories"
     (articles done of those pending)."""
+    return add_items(store, read_inputs(paths, options.ingest), options, on_item, on_progress)
+
+
+def add_items(
+    store: Store,
+    items: Iterable[Article | Rejected],
+    options: AddOptions = AddOptions(),
+    on_item: Callable[[Article | Rejected], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> AddSummary:
+    """:func:`add_inputs` for what the ingest stage has already read (``read_inputs``, or ``read_blobs``
+    for files uploaded to the web app): stored in batches, then analysed and assigned to stories."""
     summary = AddSummary()
     report: ProgressCallback = on_progress or (lambda stage, done, total: None)
     read = 0
@@ -95,7 +107,7 @@ def add_inputs(
             summary.rejected.extend(rejected)
             rejected.clear()
 
-    for item in read_inputs(paths, options.ingest):
+    for item in items:
         if isinstance(item, Rejected):
             rejected.append(item)
         else:

@@ -139,6 +139,14 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def snapshot(self) -> Store:
+        """A read-only handle on the store as it is now, for one thread: it reads in one read-only
+        transaction (until it is closed every query sees the same state, whatever is written meanwhile)
+        and any write through it fails (the web app's read requests)."""
+        snap = Store(self.con.cursor(), self.path, read_only=True)
+        snap.con.execute("BEGIN TRANSACTION READ ONLY")
+        return snap
+
     def __enter__(self) -> Store:
         return self
 
