@@ -237,3 +237,38 @@ def entity_names(store: Any, keys: Sequence[str]) -> dict[str, str]:
     for key, canonical, _ in rows:
         out.setdefault(key, canonical)
     return out
+
+
+def sentence_spans(store: Any) -> list[tuple[str, int, int]]:
+    """(article id, start, end) of every stored sentence, by article and position (search's claims)."""
+    if not _has_tables(store):
+        return []
+    rows = store.con.execute(
+        'SELECT article_id, "start", "end" FROM analysis_sentences ORDER BY article_id, idx'
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def entity_index_rows(store: Any) -> list[tuple[str, str, list[str], list[str]]]:
+    """(canonical name, label, aliases, article ids) of every stored entity, one row per name and label
+    across articles (search's entities)."""
+    if not _has_tables(store):
+        return []
+    rows = store.con.execute(
+        """SELECT canonical, label, list(DISTINCT a) FILTER (WHERE a IS NOT NULL), list(DISTINCT article_id)
+           FROM (SELECT canonical, label, unnest(CASE WHEN len(aliases) = 0 THEN [NULL] ELSE aliases END) AS a,
+                        article_id FROM analysis_entities)
+           GROUP BY canonical, label ORDER BY canonical, label"""
+    ).fetchall()
+    return [(r[0], r[1], sorted(r[2] or []), sorted(r[3] or [])) for r in rows]
+
+
+def first_mentions(store: Any) -> dict[tuple[str, str], tuple[int, int]]:
+    """(article id, canonical name) -> (start, end) of the entity's first mention in that article."""
+    if not _has_tables(store):
+        return {}
+    rows = store.con.execute(
+        """SELECT article_id, canonical, min_by("start", idx), min_by("end", idx) FROM analysis_mentions
+           GROUP BY article_id, canonical"""
+    ).fetchall()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}

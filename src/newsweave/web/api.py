@@ -91,12 +91,19 @@ def article(article_id: str, store: Store = Depends(request_store)) -> dict[str,
     return article_detail(store, article_id)
 
 
-@router.get("/search", summary="Ranked search over articles and quotes (BM25), or a speaker's quotes")
+@router.get(
+    "/search",
+    summary="Ranked search over articles, quotes, claims and entities (BM25), or a speaker's quotes",
+)
 def search(
     request: Request,
     q: str = Query("", description="Words to look for (may be empty with speaker)."),
     speaker: str | None = Query(None, description="Only quotes by a speaker whose name contains this."),
-    kind: str = Query("all", pattern="^(all|article|quote)$", description="article, quote or all."),
+    kind: str = Query(
+        "all",
+        pattern="^(all|article|quote|claim|entity)$",
+        description="article, quote, claim, entity or all.",
+    ),
     source: str | None = Query(None, description="Only this outlet."),
     limit: int = Query(20, ge=1, le=listing.MAX_PAGE, description="Hits per page."),
     cursor: str | None = Cursor,

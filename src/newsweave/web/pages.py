@@ -103,7 +103,7 @@ def search_page(
     request: Request,
     q: str = "",
     speaker: str = "",
-    kind: str = Query("all", pattern="^(all|article|quote)$"),
+    kind: str = Query("all", pattern="^(all|article|quote|claim|entity)$"),
     cursor: str | None = None,
     store: Store = Depends(request_store),
 ) -> HTMLResponse:
