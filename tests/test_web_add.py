@@ -147,6 +147,14 @@ def test_added_articles_are_searchable_compared_and_escaped(web) -> None:
         web, "POST", "/api/articles", content=HARBOUR_A.encode(), headers={"content-type": "text/plain"}
     )
     assert r.status_code == 201, r.text
+    first = _call(web, "GET", f"/stories/{r.json()['added'][0]['story_id']}")
+    assert (
+        first.status_code == 200
+        and "Tidewater Ledger" in first.text
+        and "Coastline Courier" not in first.text
+    )
+    hits = web.state.rendered.hits
+    assert _call(web, "GET", first.url.path).content == first.content and web.state.rendered.hits == hits + 1
     r = _call(web, "POST", "/api/articles", content=HOSTILE.encode(), headers={"content-type": "text/plain"})
     assert r.status_code == 201, r.text
     hostile = r.json()["added"][0]
@@ -158,6 +166,8 @@ def test_added_articles_are_searchable_compared_and_escaped(web) -> None:
     assert hits["total"] >= 2 and all("Brannock" in h["speaker"] for h in hits["items"])
     comp = _call(web, "GET", f"/api/stories/{story}/comparison").json()
     assert len(comp["sources"]) == 2
+    page = _call(web, "GET", f"/stories/{story}").text  # the story grew: its page is made again
+    assert "Tidewater Ledger" in page and "Coastline Courier" in page
     assert any("We cannot take any risk" in e["text"] for q in comp["quotes"] for e in q["evidence"])
     page = _call(web, "GET", f"/articles/{hostile['id']}")
     assert page.status_code == 200
@@ -300,9 +310,11 @@ def test_cross_site_posts_and_forms_without_the_secret_are_refused(web) -> None:
     assert _call(web, "POST", "/api/articles", content=HARBOUR_A.encode(), headers=fetch).status_code == 403
     r = _call(web, "POST", "/add", data={"text": HARBOUR_A}, headers={"origin": "null"})
     assert r.status_code == 403
+    site = {"content-type": "text/plain", "sec-fetch-site": "same-site", "origin": "null"}
+    assert _call(web, "POST", "/api/articles", content=HARBOUR_A.encode(), headers=site).status_code == 403
     r = _call(web, "POST", "/add", data={"text": HARBOUR_A, "csrf": "guessed"})
     assert r.status_code == 403 and "reload the page" in r.text
-    same = {"origin": BASE, "sec-fetch-site": "same-origin"}
+    same = {"origin": "null", "sec-fetch-site": "same-origin"}  # as Chromium posts under no-referrer
     r = _call(web, "POST", "/add", data={"text": HARBOUR_A, "csrf": _secret(web)}, headers=same)
     assert r.status_code == 303
     _wait(web, r.headers["location"].rsplit("/", 1)[1])

@@ -57,6 +57,13 @@ def test_a_speaker_finds_their_quotes(index: SearchIndex, texts: dict[str, str])
     assert total2 == total and page[0] == hits[1]
 
 
+def test_a_page_is_the_top_of_the_full_ranking(index: SearchIndex) -> None:
+    full, total = index.search("ferry barge harbour council", SearchOptions(limit=500))
+    assert total == len(full) > 8
+    page, total2 = index.search("ferry barge harbour council", SearchOptions(limit=3), offset=2)
+    assert total2 == total and [(h.kind, h.score) for h in page] == [(h.kind, h.score) for h in full[2:5]]
+
+
 def test_search_errors(index: SearchIndex) -> None:
     with pytest.raises(UsageError):
         index.search("   ")

@@ -177,30 +177,38 @@ class SearchIndex:
         if not qtok and not speaker:
             raise UsageError("give words to search for, or a speaker")
         hits: list[tuple[Hit, _Doc]] = []
-        if "article" in options.kinds and qtok and not speaker:
-            hits += self._hits(self.articles, qtok, "article", options, query)
-        if "claim" in options.kinds and qtok and not speaker:
-            hits += self._hits(self.claims, qtok, "claim", options, query)
-        if "entity" in options.kinds and qtok and not speaker:
-            hits += self._hits(self.entities, qtok, "entity", options, query)
-        if "quote" in options.kinds:
-            hits += self._hits(self.quotes, qtok, "quote", options, query)
+        total = 0
+        want = offset + options.limit
+        for kind, index in (("article", self.articles), ("claim", self.claims), ("entity", self.entities),
+                            ("quote", self.quotes)):  # fmt: skip
+            if kind in options.kinds and (kind == "quote" or (qtok and not speaker)):
+                found, n = self._hits(index, qtok, kind, options, want)
+                hits += found
+                total += n
         if qtok:
             hits.sort(key=lambda hd: -hd[0].score)
         else:  # a speaker's quotes, oldest first
             hits.sort(key=lambda hd: (hd[0].published_at is None, hd[0].published_at or datetime.min,
                                       hd[0].article_id))  # fmt: skip
         page = [_with_snippet(h, d, qtok) for h, d in hits[offset : offset + options.limit]]
-        return page, len(hits)
+        return page, total
 
     def _hits(
-        self, index: _Index, qtok: list[str], kind: str, options: SearchOptions, query: str
-    ) -> list[tuple[Hit, _Doc]]:
-        """Every matching document with its hit; an article's snippet is cut later, for the page only."""
+        self, index: _Index, qtok: list[str], kind: str, options: SearchOptions, want: int
+    ) -> tuple[list[tuple[Hit, _Doc]], int]:
+        """The matching documents with their hits, and how many match. Without a source or speaker
+        filter only the ``want`` best are made into hits (the count is of all); an article's snippet is
+        cut later, for the page only."""
         scores = index.scores(qtok)
         speaker = (options.speaker or "").strip().lower()
         out = []
-        candidates = np.flatnonzero(scores > 0) if qtok else range(len(index.docs))
+        candidates: Any = np.flatnonzero(scores > 0) if qtok else range(len(index.docs))
+        count = None
+        if qtok and not options.source and not speaker:
+            count = len(candidates)
+            if count > want:
+                top = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
+                candidates = sorted(top.tolist(), key=lambda i: (-scores[i], i))
         for i in candidates:
             d = index.docs[i]
             if options.source and d.source != options.source:
@@ -211,7 +219,7 @@ class SearchIndex:
             hit = Hit(kind, d.article_id, float(scores[i]), d.source, d.title, d.published_at, text,
                       d.start, d.end, d.speaker, d.label, d.articles)  # fmt: skip
             out.append((hit, d))
-        return out
+        return out, len(out) if count is None else count
 
 
 def _with_snippet(hit: Hit, doc: _Doc, qtok: list[str]) -> Hit:

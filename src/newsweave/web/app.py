@@ -30,6 +30,7 @@ from newsweave.errors import NotFoundError, UsageError
 from newsweave.store import Store
 from newsweave.views.comparison import ComparisonCache, StoryCompareOptions
 from newsweave.views.search import SearchCache
+from newsweave.web.rendered import RenderCache
 from newsweave.web.writes import WriteOptions, Writer
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     app.state.cache = ComparisonCache(options.cache_size)
     app.state.search = SearchCache()
     app.state.compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
+    app.state.rendered = RenderCache(2 * options.cache_size)
     app.state.writer = writer
     app.state.write_options = options.writes
     app.state.form_secret = secrets.token_urlsafe(32)  # in the add form; a page elsewhere cannot read it
