@@ -416,3 +416,20 @@ def test_serve_takes_the_token_from_the_option_or_the_environment(
     assert (
         isinstance(r.exception, UsageError) and "at least 16 characters" in str(r.exception) and not started
     )
+
+
+def test_the_writer_analyses_in_its_own_process(web, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsweave.pipeline as pipeline
+
+    seen: list[int] = []
+    real = pipeline._analyse_pending
+
+    def spy(store: Any, summary: Any, report: Any, processes: int = 0) -> int:
+        seen.append(processes)
+        return real(store, summary, report, processes)
+
+    monkeypatch.setattr(pipeline, "_analyse_pending", spy)
+    r = _call(
+        web, "POST", "/api/articles", content=HARBOUR_A.encode(), headers={"content-type": "text/plain"}
+    )
+    assert r.status_code == 201 and seen == [1]  # no worker processes forked from the threaded server

@@ -43,6 +43,9 @@ class AddOptions:
     batch_size: int = int(os.environ.get("NEWSWEAVE_BATCH_SIZE", "500"))
     analyse: bool = True
     cluster: bool = True
+    # Worker processes of the analysis: 0 picks one per CPU for batches large enough (they are forked);
+    # the web app's writer uses 1, as forking a server with threads running could deadlock the children.
+    analyse_processes: int = 0
 
 
 @dataclass
@@ -145,7 +148,7 @@ def process_pending(
     """
     progress: ProgressCallback = report or (lambda stage, done, total: None)
     if options.analyse:
-        summary.analysed += _analyse_pending(store, summary, progress)
+        summary.analysed += _analyse_pending(store, summary, progress, options.analyse_processes)
     if options.cluster:
         summary.stories.update(_cluster_pending(store, summary, progress))
 
@@ -163,7 +166,7 @@ def _pending(store: Store, done_table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> int:
+def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
@@ -171,8 +174,8 @@ def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
-    # n_process=0: one worker per CPU once a batch is large enough to repay the fork (64 articles).
-    options = AnalyseOptions(n_process=0)
+    # processes 0 (add's default): one worker per CPU once a batch is large enough to repay the fork (64).
+    options = AnalyseOptions(n_process=processes)
     ids = _pending(store, "analysis_runs")
     done = 0
     report("analyse", 0, len(ids))

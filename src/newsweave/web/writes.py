@@ -179,7 +179,7 @@ class Writer:
         try:
             if refused:
                 cur.add_rejected(refused)
-            options = AddOptions(ingest=ingest)
+            options = AddOptions(ingest=ingest, analyse_processes=1)  # no fork in a threaded server
             if self._options.batch_size:
                 options = dataclasses.replace(options, batch_size=self._options.batch_size)
             summary = add_items(cur, read_blobs(blobs, options.ingest), options, seen, progress)
