@@ -131,7 +131,7 @@ def test_the_form_adds_files_and_pasted_text_and_lists_what_it_refused(web) -> N
     try:
         stored = {r.path for r in cur.rejected()}
     finally:
-        cur.con.close()
+        cur.close()
     assert {"upload/photo.png", "upload/broken.html"} <= stored
     # the progress page, done: what was added, with links, and the reasons
     page = _call(web, "GET", page_url)
@@ -328,7 +328,7 @@ def test_read_requests_read_a_snapshot_and_cannot_write(web) -> None:
     cur = next(gen)
     try:
         with pytest.raises(Exception, match="read-only"):
-            cur.con.execute("DELETE FROM rejected")
+            cur.execute("DELETE FROM rejected")
     finally:
         gen.close()
 
@@ -433,3 +433,46 @@ def test_the_writer_analyses_in_its_own_process(web, monkeypatch: pytest.MonkeyP
         web, "POST", "/api/articles", content=HARBOUR_A.encode(), headers={"content-type": "text/plain"}
     )
     assert r.status_code == 201 and seen == [1]  # no worker processes forked from the threaded server
+
+
+def test_adding_searching_and_snapshots_on_a_postgresql_store(pg_url: str) -> None:
+    # the same web app over an empty PostgreSQL database: the writer thread adds through a connection of
+    # the pool, each read request reads in its own read-only snapshot (another connection)
+    from newsweave.web.app import request_store
+
+    app = create_app(pg_url, WebOptions(embeddings=False, writable=True))
+    try:
+        assert app.state.store.backend == "postgresql"
+        added = []
+        for text in (HARBOUR_A, HARBOUR_B, HOSTILE):
+            r = _call(
+                app, "POST", "/api/articles", content=text.encode(), headers={"content-type": "text/plain"}
+            )
+            assert r.status_code == 201, r.text
+            added.append(r.json()["added"][0])
+        assert added[0]["story_id"] and added[0]["story_id"] == added[1]["story_id"] != added[2]["story_id"]
+        story = added[0]["story_id"]
+        assert _call(app, "GET", "/api/articles?limit=1").json()["total"] == 3
+        # one story read by id and by prefix (get_story), its page and comparison
+        got = _call(app, "GET", f"/api/stories/{story[:8]}").json()
+        assert got["id"] == story and sorted(got["article_ids"]) == sorted(a["id"] for a in added[:2])
+        page = _call(app, "GET", f"/stories/{story}")
+        assert (
+            page.status_code == 200 and "Tidewater Ledger" in page.text and "Coastline Courier" in page.text
+        )
+        # search over the stored sentences (claims) and entities
+        claims = _call(app, "GET", "/api/search?q=girders&kind=claim").json()
+        assert claims["total"] >= 2 and all("girders" in h["text"] for h in claims["items"])
+        people = _call(app, "GET", "/api/search?q=Brannock&kind=entity").json()
+        assert any("Brannock" in h["text"] for h in people["items"])
+        # a read request's handle is read-only: a write through it fails and changes nothing
+        gen = request_store(SimpleNamespace(app=app))  # type: ignore[arg-type]
+        cur = next(gen)
+        try:
+            with pytest.raises(Exception, match="read-only"):
+                cur.execute("DELETE FROM articles")
+        finally:
+            gen.close()
+        assert _call(app, "GET", "/api/articles?limit=1").json()["total"] == 3
+    finally:
+        _close(app)

@@ -153,47 +153,32 @@ def process_pending(
         summary.stories.update(_cluster_pending(store, summary, progress))
 
 
-def _pending(store: Store, done_table: str) -> list[str]:
-    """Ids of stored articles with no row in ``done_table`` (in the order they were added)."""
-    exists = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [done_table]
-    ).fetchall()[0][0]
-    if not exists:
-        return store.article_ids()
-    rows = store.con.execute(
-        f'SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM "{done_table}") ORDER BY added_at, id'
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
-        from newsweave.store.analysis import save_analysis
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
     # processes 0 (add's default): one worker per CPU once a batch is large enough to repay the fork (64).
     options = AnalyseOptions(n_process=processes)
-    ids = _pending(store, "analysis_runs")
+    ids = store.pending_ids("analyse")
     done = 0
     report("analyse", 0, len(ids))
     for k in range(0, len(ids), ANALYSE_BATCH):  # memory stays bounded; each batch is saved as it ends
         analyses = analyse_articles(store.get_articles(ids[k : k + ANALYSE_BATCH]), options)
-        done += save_analysis(store, analyses, model=resolve_model(options))
+        done += store.save_analysis(analyses, model=resolve_model(options))
         report("analyse", min(k + ANALYSE_BATCH, len(ids)), len(ids))
     return done
 
 
 def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> dict[str, str]:
     try:
-        from newsweave.store.stories import assign_stories, ensure_stories_schema
+        from newsweave.cluster.stage import assign_stories
     except ImportError as e:
         summary.warnings.append(f"story assignment skipped: {e}")
         return {}
-    ensure_stories_schema(store)
-    ids = _pending(store, "story_articles")
+    ids = store.pending_ids("stories")
     report("stories", 0, len(ids))
     out = dict(assign_stories(store, store.get_articles(ids))) if ids else {}
     report("stories", len(ids), len(ids))

@@ -46,12 +46,12 @@ def serve(
     """Serve the stories, their comparisons and a JSON API in a browser, and take new articles."""
     import uvicorn
 
-    from newsweave.store import default_db_path
+    from newsweave.store import default_db_path, is_store_url
     from newsweave.web import WebOptions, create_app
     from newsweave.web.writes import WriteOptions
 
-    path = Path(db) if db is not None else default_db_path()
-    if not path.is_file():
+    path = db if db is not None else default_db_path()
+    if not is_store_url(path) and not Path(path).is_file():
         raise NotFoundError(f"no store at {path} (make one with newsweave add)")
     if not host.strip():
         raise UsageError("--host must not be empty")

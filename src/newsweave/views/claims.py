@@ -27,10 +27,8 @@ CLAIM_SCHEMA = pa.schema(
 
 def claim_rows(store: Store, options: StoryCompareOptions | None = None) -> Iterator[dict[str, Any]]:
     """Every claim of every stored story's comparison, story by story (stories in their listing order)."""
-    from newsweave.store.stories import list_stories
-
     opts = options or StoryCompareOptions()
-    for story in list_stories(store):
+    for story in store.list_stories():
         comparison = compare_story(store, story.id, opts).comparison
         for c in comparison.claims:
             yield {

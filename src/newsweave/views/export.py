@@ -54,13 +54,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 }  # fmt: skip
 
 
-def _has(store: Store, table: str) -> bool:
-    rows = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def _articles(store: Store) -> Iterator[dict[str, Any]]:
     for a in store.iter_articles(batch=BATCH):
         yield {
@@ -72,33 +65,13 @@ def _articles(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _stories(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "stories"):
-        return
-    from newsweave.store.stories import list_stories
-
-    for s in list_stories(store):
+    for s in store.list_stories():
         yield {"id": s.id, "title": s.title, "n_articles": len(s.article_ids), "sources": list(s.sources),
                "article_ids": list(s.article_ids), "first_seen": s.first_seen, "last_seen": s.last_seen}  # fmt: skip
 
 
-def _analysis_rows(store: Store, sql: str) -> Iterator[tuple[Any, ...]]:
-    cur = store.con.cursor()
-    try:
-        cur.execute(sql)
-        while rows := cur.fetchmany(BATCH):
-            yield from rows
-    finally:
-        cur.close()
-
-
 def _quotes(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "analysis_quotes"):
-        return
-    sql = (
-        "SELECT q.article_id, q.idx, a.source, q.speaker, q.cue, q.direct, q.part_starts, q.part_ends, a.text "
-        "FROM analysis_quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.article_id, q.idx"
-    )
-    for aid, idx, source, speaker, cue, direct, starts, ends, text in _analysis_rows(store, sql):
+    for aid, idx, source, speaker, cue, direct, starts, ends, text in store.export_rows("quotes", BATCH):
         parts = list(zip(starts or [], ends or [], strict=True))
         yield {"article_id": aid, "idx": idx, "source": source, "speaker": speaker, "cue": cue, "direct": direct,
                "text": " … ".join(text[s:e] for s, e in parts), "start": min((s for s, _ in parts), default=None),
@@ -106,16 +79,9 @@ def _quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _numbers(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "analysis_quantities"):
-        return
     cols = ("article_id", "idx", "source", "text", "value", "low", "high", "unit", "counted", "hedge", "kind",
             "resolved", "start", "end")  # fmt: skip
-    sql = (
-        "SELECT x.article_id, x.idx, a.source, x.text, x.value, x.low, x.high, x.unit, x.counted, x.hedge, "
-        'x.kind, x.resolved, x."start", x."end" FROM analysis_quantities x JOIN articles a ON a.id = x.article_id '
-        "ORDER BY x.article_id, x.idx"
-    )
-    for r in _analysis_rows(store, sql):
+    for r in store.export_rows("numbers", BATCH):
         yield dict(zip(cols, r, strict=True))
 
 

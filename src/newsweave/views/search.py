@@ -114,12 +114,7 @@ class _Index:
 
 def store_version(store: Store) -> tuple[Any, ...]:
     """Changes whenever articles are added or analysed (an index built before is then stale)."""
-    arts = store.con.execute("SELECT count(*), max(added_at) FROM articles").fetchall()[0]
-    try:
-        runs = store.con.execute("SELECT count(*), max(analysed_at) FROM analysis_runs").fetchall()[0]
-    except Exception:  # no analysis tables: nothing analysed
-        runs = (0, None)
-    return (*arts, *runs)
+    return store.content_version()
 
 
 class SearchIndex:
@@ -138,19 +133,11 @@ class SearchIndex:
     @classmethod
     def build(cls, store: Store) -> SearchIndex:
         version = store_version(store)
-        rows = store.con.execute(
-            "SELECT id, source, title, published_at, text FROM articles ORDER BY published_at NULLS LAST, id"
-        ).fetchall()
+        rows, qrows = store.search_documents()
         meta = {r[0]: r for r in rows}
         adocs = [_Doc(r[0], r[1], r[2], r[3], r[4], 0, 0) for r in rows]
         atexts = [f"{r[2] or ''}\n{r[2] or ''}\n{r[4]}" for r in rows]
         qdocs: list[_Doc] = []
-        try:
-            qrows = store.con.execute(
-                "SELECT article_id, part_starts, part_ends, speaker FROM analysis_quotes ORDER BY article_id, idx"
-            ).fetchall()
-        except Exception:  # no analysis tables
-            qrows = []
         for aid, starts, ends, speaker in qrows:
             m = meta.get(aid)
             if m is None or not starts:
@@ -233,17 +220,15 @@ def _with_snippet(hit: Hit, doc: _Doc, qtok: list[str]) -> Hit:
 def _claims_and_entities(store: Store, meta: dict[str, Any]) -> tuple[_Index, _Index]:
     """The claim index (one document per stored sentence) and the entity index (one per entity name and
     label; its hit is its first mention in the latest article naming it). ``meta``: article rows by id."""
-    from newsweave.store.analysis import entity_index_rows, first_mentions, sentence_spans
-
     cdocs = []
-    for aid, start, end in sentence_spans(store):
+    for aid, start, end in store.sentence_spans():
         m = meta.get(aid)
         if m is not None and end > start:
             cdocs.append(_Doc(aid, m[1], m[2], m[3], m[4][start:end], start, end))
     edocs: list[_Doc] = []
     etexts: list[str] = []
-    mentions = first_mentions(store)
-    for canonical, label, aliases, ids in entity_index_rows(store):
+    mentions = store.first_mentions()
+    for canonical, label, aliases, ids in store.entity_index_rows():
         named = [meta[i] for i in ids if i in meta]
         if not named:
             continue

@@ -27,7 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from newsweave.compare import CompareOptions
 from newsweave.errors import NotFoundError, UsageError
-from newsweave.store import Store
+from newsweave.store import Store, is_store_url
 from newsweave.views.comparison import ComparisonCache, StoryCompareOptions
 from newsweave.views.search import SearchCache
 from newsweave.web.rendered import RenderCache
@@ -57,44 +57,19 @@ class WebOptions:
     writes: WriteOptions = field(default_factory=WriteOptions)
 
 
-def _ensure_stage_tables(store: Store) -> None:
-    from newsweave.store.analysis import ensure_analysis_schema
-    from newsweave.store.stories import ensure_stories_schema
-
-    ensure_stories_schema(store)
-    ensure_analysis_schema(store)
-
-
-def _prepare(db: Path) -> None:
-    """Create the stage tables a store made with --no-cluster or --no-analyse lacks (the one write,
-    before serving; afterwards the store is opened read-only)."""
-    from newsweave.store.analysis import ensure_analysis_schema
-    from newsweave.store.stories import ensure_stories_schema
-
-    with Store.open(db, read_only=True) as ro:
-        have = {r[0] for r in ro.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if {"stories", "story_articles", "analysis_runs", "duplicates", "rewrites"} <= have:
-        return
-    with Store.open(db) as rw:
-        ensure_stories_schema(rw)
-        ensure_analysis_schema(rw)
-
-
 def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     """The application over the store at ``db`` (which must exist)."""
     from newsweave.web import add, api, pages
 
-    path = Path(db).expanduser()
-    if not path.is_file():
-        raise NotFoundError(f"no store at {path}")
+    target: str | Path = db if is_store_url(db) else Path(db).expanduser()
+    if isinstance(target, Path) and not target.is_file():
+        raise NotFoundError(f"no store at {target}")
+    writer: Writer | None = None
     if options.writable:
-        store = Store.open(path)
-        _ensure_stage_tables(store)
-        writer: Writer | None = Writer(store, options.writes)
+        store = Store.open(target)  # brings the schema up to date: every stage's tables exist
+        writer = Writer(store, options.writes)
     else:
-        _prepare(path)
-        store = Store.open(path, read_only=True)
-        writer = None
+        store = Store.open(target, read_only=True)  # a store at an older schema version is upgraded first
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -172,4 +147,4 @@ def request_store(request: Request) -> Iterator[Store]:
     try:
         yield cur
     finally:
-        cur.con.close()
+        cur.close()

@@ -196,7 +196,7 @@ class Writer:
             job.state = "failed"
         finally:
             job.finished = time.time()
-            cur.con.close()
+            cur.close()
 
 
 def _article(a: Article, story: str | None) -> dict[str, Any]:
