@@ -95,3 +95,23 @@ def test_default_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert default_db_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv("NEWSWEAVE_DB")
     assert default_db_path().name == "newsweave.duckdb"
+
+
+def test_a_snapshot_reads_one_state_and_refuses_writes(store_target: object) -> None:
+    first = Article(id=article_id_for("the first stored article"), text="the first stored article")
+    second = Article(id=article_id_for("a second stored article"), text="a second stored article")
+    with Store.open(store_target) as s:
+        s.add_articles([first])
+        snap = s.snapshot()
+        try:
+            assert snap.read_only and snap.count_articles() == 1
+            s.add_articles([second])  # a writer commits while the snapshot is open
+            assert s.count_articles() == 2
+            assert snap.count_articles() == 1 and snap.article_ids() == [first.id]  # still the old state
+            with pytest.raises(Exception, match="read-only"):
+                snap.add_articles([Article(id=article_id_for("never stored"), text="never stored")])
+        finally:
+            snap.close()
+        with s.snapshot() as again:  # a new snapshot sees the write
+            assert again.count_articles() == 2
+        assert sorted(s.article_ids()) == sorted([first.id, second.id])  # the refused write left nothing

@@ -46,11 +46,20 @@ def _snapshot(store: Store) -> dict[str, Any]:
         "merges": store.story_merges(),
         "storylines": [(x.id, [s.id for s in x.stories], x.links) for x in store.list_storylines(stories)],
         "rejected": store.rejected(),
+        # one story read by id and by prefix, and what search indexes (sentences, entities, mentions)
+        "one_story": [(store.get_story(s.id), store.get_story(s.id[:10])) for s in stories],
+        "sentences": store.sentence_spans(),
+        "entities": store.entity_index_rows(),
+        "first_mentions": store.first_mentions(),
     }
 
 
 def _assert_same(got: dict[str, Any], want: dict[str, Any]) -> None:
     assert len(want["articles"]) == 20 and len(want["stories"]) > 1
+    assert want["one_story"] == [(s, s) for s in want["stories"]]
+    assert len(want["sentences"]) > 100 and len(want["first_mentions"]) > 20
+    assert any(len(ids) > 1 for _, _, _, ids in want["entities"])
+    assert any(aliases for _, _, aliases, _ in want["entities"])
     for key in want:
         assert got[key] == want[key], key
 

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsweave.ingest import IngestOptions, read_inputs
@@ -43,6 +43,9 @@ class AddOptions:
     batch_size: int = int(os.environ.get("NEWSWEAVE_BATCH_SIZE", "500"))
     analyse: bool = True
     cluster: bool = True
+    # Worker processes of the analysis: 0 picks one per CPU for batches large enough (they are forked);
+    # the web app's writer uses 1, as forking a server with threads running could deadlock the children.
+    analyse_processes: int = 0
 
 
 @dataclass
@@ -70,6 +73,18 @@ def add_inputs(
     ``on_progress(stage, done, total)`` is told how far each stage is: "read" (inputs read, total
     unknown), "dedup" (articles written and checked against the store), "analyse" and "stories"
     (articles done of those pending)."""
+    return add_items(store, read_inputs(paths, options.ingest), options, on_item, on_progress)
+
+
+def add_items(
+    store: Store,
+    items: Iterable[Article | Rejected],
+    options: AddOptions = AddOptions(),
+    on_item: Callable[[Article | Rejected], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> AddSummary:
+    """:func:`add_inputs` for what the ingest stage has already read (``read_inputs``, or ``read_blobs``
+    for files uploaded to the web app): stored in batches, then analysed and assigned to stories."""
     summary = AddSummary()
     report: ProgressCallback = on_progress or (lambda stage, done, total: None)
     read = 0
@@ -95,7 +110,7 @@ def add_inputs(
             summary.rejected.extend(rejected)
             rejected.clear()
 
-    for item in read_inputs(paths, options.ingest):
+    for item in items:
         if isinstance(item, Rejected):
             rejected.append(item)
         else:
@@ -133,20 +148,20 @@ def process_pending(
     """
     progress: ProgressCallback = report or (lambda stage, done, total: None)
     if options.analyse:
-        summary.analysed += _analyse_pending(store, summary, progress)
+        summary.analysed += _analyse_pending(store, summary, progress, options.analyse_processes)
     if options.cluster:
         summary.stories.update(_cluster_pending(store, summary, progress))
 
 
-def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> int:
+def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
-    # n_process=0: one worker per CPU once a batch is large enough to repay the fork (64 articles).
-    options = AnalyseOptions(n_process=0)
+    # processes 0 (add's default): one worker per CPU once a batch is large enough to repay the fork (64).
+    options = AnalyseOptions(n_process=processes)
     ids = store.pending_ids("analyse")
     done = 0
     report("analyse", 0, len(ids))

@@ -204,3 +204,34 @@ def entity_names(store: SqlStore, keys: Sequence[str]) -> dict[str, str]:
     for key, canonical, _ in rows:
         out.setdefault(key, canonical)
     return out
+
+
+def sentence_spans(store: SqlStore) -> list[tuple[str, int, int]]:
+    """(article id, start, end) of every stored sentence, by article and position (search's claims)."""
+    rows = store.query('SELECT article_id, "start", "end" FROM analysis_sentences ORDER BY article_id, idx')
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def entity_index_rows(store: SqlStore) -> list[tuple[str, str, list[str], list[str]]]:
+    """(canonical name, label, aliases, article ids) of every stored entity, one row per name and label
+    across articles (search's entities)."""
+    ids = store.query(
+        "SELECT canonical, label, array_agg(DISTINCT article_id) FROM analysis_entities "
+        "GROUP BY canonical, label ORDER BY canonical, label"
+    )
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for canonical, label, alias in store.query(
+        "SELECT DISTINCT canonical, label, a FROM (SELECT canonical, label, unnest(aliases) AS a "
+        "FROM analysis_entities) t WHERE a IS NOT NULL"
+    ):
+        aliases.setdefault((canonical, label), []).append(alias)
+    return [(r[0], r[1], sorted(aliases.get((r[0], r[1]), [])), sorted(r[2] or [])) for r in ids]
+
+
+def first_mentions(store: SqlStore) -> dict[tuple[str, str], tuple[int, int]]:
+    """(article id, canonical name) -> (start, end) of the entity's first mention in that article."""
+    rows = store.query(
+        'SELECT DISTINCT ON (article_id, canonical) article_id, canonical, "start", "end" '
+        "FROM analysis_mentions ORDER BY article_id, canonical, idx"
+    )
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}

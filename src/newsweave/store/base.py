@@ -42,6 +42,7 @@ class SqlStore:
 
     def __init__(self) -> None:
         self._depth = 0
+        self._in_snapshot = False
 
     # ------------------------------------------------------------------ primitives (per backend)
 
@@ -79,7 +80,10 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All the writes inside are committed together or not at all; nested uses join the outer one."""
+        """All the writes inside are committed together or not at all; nested uses join the outer one.
+        A snapshot refuses them (it reads only)."""
+        if self._in_snapshot:
+            raise StoreError(f"store {self.path}: a read-only snapshot cannot write")
         if self._depth:
             self._depth += 1
             try:
@@ -105,6 +109,29 @@ class SqlStore:
 
     def cursor(self) -> SqlStore:
         raise NotImplementedError
+
+    # how a snapshot's transaction begins: read-only, and on PostgreSQL one snapshot for all its queries
+    SNAPSHOT_BEGIN = "BEGIN TRANSACTION READ ONLY"
+
+    def snapshot(self) -> SqlStore:
+        """A read-only handle on the store as it is now, for one thread: it reads in one read-only
+        transaction (until it is closed every query sees the same state, whatever is written meanwhile)
+        and any write through it fails (the web app's read requests). Close it when done. Each backend
+        makes the handle (a read-only cursor) and hands it to :meth:`_start_snapshot`."""
+        raise NotImplementedError
+
+    def _start_snapshot(self) -> None:
+        self.execute(self.SNAPSHOT_BEGIN)
+        self._in_snapshot = True
+
+    def _end_snapshot(self) -> None:
+        """Roll back a snapshot's transaction (it wrote nothing) before its handle closes."""
+        if self._in_snapshot:
+            self._in_snapshot = False
+            try:
+                self.execute("ROLLBACK")
+            except Exception:  # the connection is going away anyway
+                log.debug("store %s: snapshot rollback failed", self.path, exc_info=True)
 
     def __enter__(self) -> SqlStore:
         return self
@@ -326,6 +353,15 @@ class SqlStore:
 
     def entity_names(self, keys: Sequence[str]) -> dict[str, str]:
         return analysis.entity_names(self, keys)
+
+    def sentence_spans(self) -> list[tuple[str, int, int]]:
+        return analysis.sentence_spans(self)
+
+    def entity_index_rows(self) -> list[tuple[str, str, list[str], list[str]]]:
+        return analysis.entity_index_rows(self)
+
+    def first_mentions(self) -> dict[tuple[str, str], tuple[int, int]]:
+        return analysis.first_mentions(self)
 
     def list_stories(self) -> list[Story]:
         from newsweave.store import stories

@@ -69,7 +69,13 @@ class DuckStore(SqlStore):
         return DuckStore(self.con.cursor(), self.path, read_only=self.read_only)
 
     def close(self) -> None:
+        self._end_snapshot()
         self.con.close()
+
+    def snapshot(self) -> DuckStore:
+        snap = DuckStore(self.con.cursor(), self.path, read_only=True)
+        snap._start_snapshot()
+        return snap
 
     def __enter__(self) -> DuckStore:
         return self

@@ -110,9 +110,22 @@ class PgStore(SqlStore):
         """Another connection of the pool, for one thread; close it to give it back."""
         return PgStore(self._pool, self.path, read_only=self.read_only)
 
+    # repeatable read: every query of a snapshot sees the database as its first query did
+    SNAPSHOT_BEGIN = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+    def snapshot(self) -> PgStore:
+        snap = PgStore(self._pool, self.path, read_only=True)
+        try:
+            snap._start_snapshot()
+        except BaseException:
+            snap.close()
+            raise
+        return snap
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            self._end_snapshot()
             self._pool.release(self.con)
 
     def __enter__(self) -> PgStore:
@@ -173,7 +186,11 @@ class PgStore(SqlStore):
 
     @contextmanager
     def lock(self, name: str) -> Iterator[None]:
-        """A session advisory lock on ``name``: other sessions taking the same lock wait."""
+        """A session advisory lock on ``name``: other sessions taking the same lock wait (a snapshot,
+        which cannot write, takes none)."""
+        if self._in_snapshot:
+            yield
+            return
         key = zlib.crc32(name.encode()) & 0x7FFFFFFF
         self.execute("SELECT pg_advisory_lock(?, ?)", [_LOCK_SPACE, key])
         try:

@@ -301,14 +301,33 @@ def get_story(store: SqlStore, story_id: str) -> Story:
     while sid in merged and sid not in seen:
         seen.add(sid)
         sid = merged[sid]
-    stories = {s.id: s for s in list_stories(store)}
-    if sid in stories:
-        return stories[sid]
-    hits = [k for k in stories if k.startswith(sid)]
+    # one story read, not all of them: the web app reads a story on every story page and comparison
+    hits = [r[0] for r in store.query("SELECT id FROM stories WHERE starts_with(id, ?)", [sid])]
+    if sid in hits:
+        return _one_story(store, sid)
     if len(hits) == 1:
-        return stories[hits[0]]
+        return _one_story(store, hits[0])
     raise NotFoundError(
         f"no story {story_id!r}" if not hits else f"story id prefix {story_id!r} is ambiguous"
+    )
+
+
+def _one_story(store: SqlStore, sid: str) -> Story:
+    """The stored story ``sid`` as :func:`list_stories` gives it."""
+    r = store.query("SELECT id, title, sources, first_seen, last_seen FROM stories WHERE id = ?", [sid])[0]
+    members = store.query(
+        "SELECT s.article_id FROM story_articles s LEFT JOIN articles a ON a.id = s.article_id "
+        "WHERE s.story_id = ? ORDER BY a.published_at NULLS LAST, s.article_id",
+        [sid],
+    )
+    return Story(
+        id=r[0],
+        article_ids=tuple(m[0] for m in members),
+        title=r[1],
+        sources=tuple(json.loads(r[2] or "[]")),
+        first_seen=_utc(r[3]),
+        last_seen=_utc(r[4]),
+        storyline_id=storylines_of(store, [sid])[sid],
     )
 
 

@@ -77,22 +77,29 @@ def stories_page(
 def story_page(story_id: str, request: Request, store: Store = Depends(request_store)) -> HTMLResponse:
     state = request.app.state
     result = state.cache.get(store, story_id, state.compare_options)
+    return HTMLResponse(state.rendered.get(result, "page", lambda: _story_html(store, result)))
+
+
+def _story_html(store: Store, result: Any) -> bytes:
     c = result.comparison
     marks = comparison_marks(c)
     texts = result.texts()
     columns = [(s, pieces(texts.get(s.article_id, ""), marks.get(s.article_id, []))) for s in c.sources]
     names = {s.article_id: s.heading for s in c.sources}
-    return render(
-        "story.html.j2",
-        story=result.story,
-        c=c,
-        columns=columns,
-        names=names,
-        links=store.story_links(result.story.id),
-        timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
-        reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
-        multi=lambda items: [x for x in items if x.status != "single"],
-        single=lambda items: [x for x in items if x.status == "single"],
+    return (
+        _ENV.get_template("story.html.j2")
+        .render(
+            story=result.story,
+            c=c,
+            columns=columns,
+            names=names,
+            links=store.story_links(result.story.id),
+            timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
+            reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
+            multi=lambda items: [x for x in items if x.status != "single"],
+            single=lambda items: [x for x in items if x.status == "single"],
+        )
+        .encode()
     )
 
 
@@ -101,7 +108,7 @@ def search_page(
     request: Request,
     q: str = "",
     speaker: str = "",
-    kind: str = Query("all", pattern="^(all|article|quote)$"),
+    kind: str = Query("all", pattern="^(all|article|quote|claim|entity)$"),
     cursor: str | None = None,
     store: Store = Depends(request_store),
 ) -> HTMLResponse:
