@@ -1,6 +1,6 @@
 # newsweave: two commands do all the set-up on a fresh machine.
 #   make demo   creates .venv, installs newsweave with its models, runs the main job on examples/
-#   make test   installs the dev extras (and Debian's chromium for the browser test), runs ruff, mypy, pytest
+#   make test   installs the dev extras (and Debian's chromium and postgresql for the tests), runs ruff, mypy, pytest
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PYSPARK_PYTHON := $(abspath $(PY))
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: demo test install install-dev chromium lint typecheck pytest bench clean
+.PHONY: demo test install install-dev chromium postgresql lint typecheck pytest bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
 	  else echo "chromium missing: install Debian's chromium package (sudo apt-get install chromium)"; fi; }
 
+# Debian's PostgreSQL server for the store tests on the postgresql backend (tests/pgserver.py starts a
+# throwaway one per test session; the package's own cluster is not used).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); \
+	  else echo "postgresql missing: install Debian's postgresql package (sudo apt-get install postgresql)"; fi; }
+
 demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB).wal
 	@mkdir -p $(dir $(DEMO_DB))
@@ -56,7 +63,7 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy
 
-pytest: install-dev chromium
+pytest: install-dev chromium postgresql
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck pytest

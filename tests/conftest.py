@@ -106,3 +106,31 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         summary = add_inputs(store, [str(REPO / "examples" / "corpus")], AddOptions())
     assert len(summary.added) == 20 and not summary.rejected, summary
     return db
+
+
+# The store's two backends: each store test runs on a DuckDB file and on a database of a PostgreSQL 15
+# server started once per session (tests/pgserver.py).
+BACKENDS = ("duckdb", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from pgserver import running_server
+
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server) -> object:
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> object:
+    """Where a store test keeps its store: a DuckDB file, or a fresh PostgreSQL database's URL."""
+    if request.param == "duckdb":
+        return tmp_path / "s.duckdb"
+    return request.getfixturevalue("pg_url")

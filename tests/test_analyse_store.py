@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from newsweave.analyse import analyse_articles
 from newsweave.model import Article, article_id_for
 from newsweave.store import Store
@@ -15,11 +13,11 @@ TEXT = (
 )
 
 
-def test_round_trip_and_idempotent(tmp_path: Path) -> None:
+def test_round_trip_and_idempotent(store_target: object) -> None:
     article = Article(id=article_id_for(TEXT), text=TEXT)
     (analysis,) = analyse_articles([article])
     assert analysis.quotes and analysis.quantities and analysis.entities
-    store = Store.open(tmp_path / "t.duckdb")
+    store = Store.open(store_target)
     try:
         assert load_analysis(store, article.id) is None
         assert analysed_ids(store) == []
@@ -27,8 +25,8 @@ def test_round_trip_and_idempotent(tmp_path: Path) -> None:
         assert save_analysis(store, [analysis]) == 1
         assert save_analysis(store, [analysis]) == 1  # again: replaces, never duplicates
         assert load_analysis(store, article.id) == analysis
-        counts = store.con.execute("SELECT count(*) FROM analysis_quotes").fetchall()
-        assert counts == [(len(analysis.quotes),)]
+        counts = store.query("SELECT count(*) FROM analysis_quotes")
+        assert [tuple(r) for r in counts] == [(len(analysis.quotes),)]
         assert analysed_ids(store) == [article.id]
     finally:
         store.close()

@@ -15,19 +15,13 @@ from newsweave.cli import app
 from newsweave.cluster import ClusterOptions, StoryClusterer, cluster_batch
 from newsweave.cluster.features import entity_keys, raw_features
 from newsweave.cluster.headline import headline_of, story_headline
+from newsweave.cluster.stage import assign_stories, recluster
 from newsweave.errors import NotFoundError
 from newsweave.ingest import IngestOptions, read_inputs, read_text_article
 from newsweave.model import Article, Story, article_id_for
 from newsweave.store import Store
 from newsweave.store.history import story_splits
-from newsweave.store.stories import (
-    assign_stories,
-    get_story,
-    list_stories,
-    recluster,
-    story_links,
-    story_merges,
-)
+from newsweave.store.stories import get_story, list_stories, story_links, story_merges
 from newsweave.store.storylines import get_storyline, list_storylines
 
 REPO = Path(__file__).resolve().parents[1]
@@ -166,8 +160,10 @@ def test_entity_keys_are_cheap_names() -> None:
     assert "but" not in keys and "the" not in keys
 
 
-def test_store_round_trip_keeps_ids_across_runs(corpus: list[tuple[Article, str]]) -> None:
-    store = Store.open(":memory:")
+def test_store_round_trip_keeps_ids_across_runs(
+    corpus: list[tuple[Article, str]], store_target: object
+) -> None:
+    store = Store.open(store_target)
     arts = [a for a, _ in corpus]
     store.add_articles(arts)
     early = [a for a in arts if a.published_at and a.published_at < datetime(2026, 3, 12, 12, tzinfo=UTC)]
@@ -209,8 +205,10 @@ def test_store_round_trip_keeps_ids_across_runs(corpus: list[tuple[Article, str]
         assert set(kept.article_ids) & members
 
 
-def test_store_keeps_rewrite_and_wire_copy_links(corpus: list[tuple[Article, str]]) -> None:
-    store = Store.open(":memory:")
+def test_store_keeps_rewrite_and_wire_copy_links(
+    corpus: list[tuple[Article, str]], store_target: object
+) -> None:
+    store = Store.open(store_target)
     arts = [a for a, _ in corpus]
     store.add_articles(arts)
     mapping = assign_stories(store, arts)
@@ -266,12 +264,12 @@ def test_cli_stories_storylines_and_story(tmp_path: Path) -> None:
     assert sorted(x["n_articles"] for x in json.loads(res.output.strip().splitlines()[-1])) == [4, 5, 5, 6]
 
 
-def test_store_records_merges_and_old_ids_lead_to_the_survivor() -> None:
+def test_store_records_merges_and_old_ids_lead_to_the_survivor(store_target: object) -> None:
     t0 = datetime(2026, 3, 1, tzinfo=UTC)
     x = _topic("volcano eruption Iceland lava Reykjanes", 6, t0)
     y = _topic("glacier flood warning meltwater Vatnajokull", 6, t0 + timedelta(hours=1))
     bridge = Article(id="b" * 16, text=x.text + "\n" + y.text, title="eruption and flood", published_at=t0)
-    store = Store.open(":memory:")
+    store = Store.open(store_target)
     store.add_articles([x, y, bridge])
     first = assign_stories(store, [x, y])
     assert first[x.id] != first[y.id]
@@ -354,9 +352,9 @@ def test_storyline_ids_survive_arrivals_and_follow_story_merges() -> None:
     assert [(m.survivor, m.absorbed) for m in c2.storylines.merges] == [("l" + sx[1:], "l" + sy[1:])]
 
 
-def test_store_keeps_storylines_across_runs_and_recluster() -> None:
+def test_store_keeps_storylines_across_runs_and_recluster(store_target: object) -> None:
     arts = affair_articles(datetime(2026, 3, 1, tzinfo=UTC))
-    store = Store.open(":memory:")
+    store = Store.open(store_target)
     store.add_articles(list(arts.values()))
     assign_stories(store, [arts[k] for k in ("eruption1", "eruption2", "strike1")])
     (eruption,) = [s for s in list_stories(store) if arts["eruption1"].id in s.article_ids]
@@ -408,7 +406,7 @@ def test_story_headline_is_the_title_the_others_share_most() -> None:
     assert story.title == batch.title == story_headline(seeds_)
 
 
-def test_add_groups_on_the_analysis_entities_and_shows_their_names() -> None:
+def test_add_groups_on_the_analysis_entities_and_shows_their_names(store_target: object) -> None:
     from newsweave.model import Analysis, Entity, EntityMention, Span
     from newsweave.store.analysis import entity_keys as stored_entity_keys
     from newsweave.store.analysis import entity_names, save_analysis
@@ -416,7 +414,7 @@ def test_add_groups_on_the_analysis_entities_and_shows_their_names() -> None:
     def mention(aid: str, text: str, label: str, canonical: str) -> EntityMention:
         return EntityMention(Span(aid, 0, len(text)), text, label, canonical)
 
-    store = Store.open(":memory:")
+    store = Store.open(store_target)
     save_analysis(
         store,
         [

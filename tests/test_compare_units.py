@@ -103,6 +103,24 @@ def test_compatibility():
     assert not compatible(m("in December 2013 he"), m("in October 2013 he"))
 
 
+def test_rounding_and_units():
+    def m(t: str):
+        return find_numbers(t)[0]
+
+    # a share, sum or measure stands for what rounds to it
+    assert compatible(m("54 percent voted"), m("53.99 percent voted"))
+    assert compatible(m("6% backed it"), m("5.53 percent backed it"))
+    assert compatible(m("$2.5 million fine"), m("$2.46 million fine"))
+    assert not compatible(m("5.5 percent voted"), m("5.6 percent voted"))
+    assert not compatible(m("54 percent voted"), m("55 percent voted"))
+    # counts and durations are not rounded figures
+    assert not compatible(m("26 people died"), m("27 people died"))
+    assert not compatible(m("two years later"), m("1.6 years later"))
+    # a conversion is between two units, not within one
+    assert not compatible(m("at 32,000 feet up"), m("at 33,000 feet up"))
+    assert compatible(m("at 10,000 feet up"), m("at 3,050 metres up"))
+
+
 def test_quote_relation_rules():
     def r(x, y):
         return relation([quote_words(t) for t in x], [quote_words(t) for t in y])
@@ -145,6 +163,48 @@ def test_conflict_and_single_numbers():
     assert len(year) == 1 and year[0].status == "agree"
     two = [n for n in comp.numbers if any(e.text == "two" for e in n.evidence)]
     assert two and two[0].status == "single"
+
+
+def test_south_asian_scales_rupees_and_areas():
+    def one(t: str):
+        (m,) = find_numbers(t)
+        return m.low, m.dim
+
+    assert one("a capital of Rs 100 crore for each") == (1e9, "money:INR")
+    assert one("a capital of 1 billion rupees for each") == (1e9, "money:INR")
+    assert one("up to Rs 1 lakh a customer")[1] == "money:INR"
+    assert one("a fine of 2.5 million euros was") == (2.5e6, "money:EUR")
+    assert one("drills over one million square km of sea")[1] == "m2"
+    assert compatible(find_numbers("about one million square km")[0], find_numbers("400,000 square miles")[0])
+    assert find_numbers("one of the men said") == []
+
+
+def test_figures_at_odds_must_count_the_same_thing():
+    from newsweave.compare.numbers import Located, _mergeable, same_referent
+
+    def loc(index: int, figure: str, head: set[str], near: set[str] = frozenset()) -> Located:
+        return Located(f"a{index}", index, find_numbers(figure)[0], (0, 1), head=head, near=set(near))
+
+    # "three weapons" and "two handguns" count different things: never one group at odds
+    assert not _mergeable([loc(0, "3", {"weapon"}), loc(1, "2", {"handgun"})], [0], [1])
+    # "people" names nothing: "197 people were killed" and "194 Palestinians were killed" can be one toll
+    toll = [loc(0, "197", {"people"}, {"kill"}), loc(1, "194", {"palestinian"}, {"kill"})]
+    assert same_referent(*toll) is None and _mergeable(toll, [0], [1])
+    # "over 190 killed" / "197 soldiers were killed": one's counted thing is beside the other's figure
+    assert same_referent(loc(0, "190", {"kill"}), loc(1, "197", {"soldier"}, {"kill"})) is True
+    # too far apart to be one figure misreported
+    assert not _mergeable([loc(0, "5", {"kill"}), loc(1, "50", {"kill"})], [0], [1])
+
+
+def test_sentences_stating_one_fact_lend_their_figures_context():
+    from newsweave.compare.numbers import Located, link_score
+
+    # "four planets ..." / "four orbiting ...": a small figure with little context in common
+    a = Located("a", 0, find_numbers("four")[0], (0, 1), ctx={"planet": 1.0, "habit": 0.2})
+    b = Located("b", 1, find_numbers("four")[0], (0, 1), ctx={"orbit": 1.0, "habit": 0.2})
+    assert link_score(a, b) is None
+    linked = link_score(a, b, stated=True)
+    assert linked is not None and linked[1] == "agree"
 
 
 def test_syndicated_copies_are_one_independent_source():

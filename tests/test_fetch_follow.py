@@ -31,8 +31,8 @@ def server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "f.duckdb")
+def store(store_target: object) -> Iterator[Store]:
+    s = Store.open(store_target)  # each test on DuckDB and on PostgreSQL
     yield s
     s.close()
 

@@ -63,6 +63,42 @@ def test_without_structured_data_the_visible_headline_and_stripped_title_are_use
     assert strip_site("Times Square fire: what we know", ["times"]) == "Times Square fire: what we know"
 
 
+def test_a_kicker_is_kept_or_left_as_the_visible_headline_shows_it() -> None:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Pier to be rebuilt by May"}
+    head = (
+        "<title>Harbour works Pier to be rebuilt by May - Harbour Gazette</title>"
+        '<meta property="og:title" content="Harbour works / Pier to be rebuilt by May">'
+        '<meta property="og:site_name" content="Harbour Gazette">'
+    )
+    url = "https://harbourgazette.example/a"
+    # the <h1> sets the kicker in its own element, without a separator: the layer with the kicker wins
+    f = extract_page(_page(head, "<span>Harbour works</span>Pier to be rebuilt by May", ld=ld), url)
+    assert f is not None and f.title == "Harbour works / Pier to be rebuilt by May"
+    # the <h1> shows the headline alone: the kicker stays out
+    f = extract_page(_page(head, "Pier to be rebuilt by May", ld=ld), url)
+    assert f is not None and f.title == "Pier to be rebuilt by May"
+    # a prefix joined to its word is no kicker: "Harbour-pier to be rebuilt" is not "Harbour" + headline
+    ld2 = {**ld, "headline": "Harbour-pier to be rebuilt by May"}
+    head2 = '<meta property="og:title" content="pier to be rebuilt by May">'
+    f = extract_page(_page(head2, "Harbour-pier to be rebuilt by May", ld=ld2), url)
+    assert f is not None and f.title == "Harbour-pier to be rebuilt by May"
+
+
+def test_quote_marks_follow_the_form_most_layers_carry() -> None:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mayor’s ‘quiet’ pier vote"}
+    straight = "Mayor's 'quiet' pier vote"
+    head = f'<title>{straight} | Harbour Gazette</title><meta property="og:title" content="{straight}">'
+    url = "https://harbourgazette.example/a"
+    f = extract_page(_page(head, straight, ld=ld), url)  # og, <title> and <h1> straight against one
+    assert f is not None and f.title == straight
+    f = extract_page(_page(head, "Mayor’s ‘quiet’ pier vote", ld=ld), url)  # two against two: the rule's
+    assert f is not None and f.title == "Mayor’s ‘quiet’ pier vote"
+    # other words are no typography: the structured headline stays against any number of layers
+    head = '<title>Quiet pier vote</title><meta property="og:title" content="Quiet pier vote">'
+    f = extract_page(_page(head, "Quiet pier vote", ld=ld), url)
+    assert f is not None and f.title == "Mayor’s ‘quiet’ pier vote"
+
+
 def test_live_page_published_time_holding_the_update_does_not_beat_the_structured_publish_time() -> None:
     ld = {"@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": "Storm live updates",
           "datePublished": "2025-01-04T13:23:00Z", "dateModified": "2025-01-05T19:49:50Z"}  # fmt: skip
@@ -136,12 +172,13 @@ def test_metric_helpers_follow_the_data_readme() -> None:
 
 
 def test_fundus_pages_metadata_floors() -> None:
-    """Floors at the measured figures (docs/quality.md): title exact 0.813, authors equal 0.953, date
-    0.981, body F1 0.955 (trafilatura 0.954 in the same run), no page rejected that trafilatura reads."""
+    """Floors about one page under the measured figures (docs/quality.md): title exact 0.832 (a page is
+    0.009), authors equal 0.953, date 0.981, body F1 0.955 (trafilatura 0.954 in the same run), no page
+    rejected that trafilatura reads."""
     r = evaluate_metadata(DATA / "fundus-pages")
     ours, base = r["newsweave"]["all"], r["trafilatura"]["all"]
     assert r["pages"] == 107
-    assert ours["title_exact"] >= 0.80
+    assert ours["title_exact"] >= 0.82
     assert ours["authors_equal"] >= 0.93
     assert ours["published_day"] >= 0.98
     assert ours["body_f1"] >= base["body_f1"]

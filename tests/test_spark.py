@@ -28,10 +28,9 @@ from newsweave.model import Article
 from newsweave.pipeline import add_inputs
 from newsweave.spark import run_job
 from newsweave.spark.load import import_parquet
+from newsweave.spark.rows import ANALYSIS_TABLES
 from newsweave.spark.session import spark_session
 from newsweave.store import Store
-from newsweave.store.analysis import load_analysis
-from newsweave.store.stories import list_stories
 
 DEV_SUBSETS = {"handpicked", "wikinews", "wikinews_medium"}
 N_NEAR, N_EXACT = 4, 2
@@ -118,7 +117,7 @@ def test_duplicates_equal_the_local_engines(job_output: Path, inputs: dict[str, 
 
 
 def test_stories_agree_with_the_local_engine(job_output: Path, local_store: Store) -> None:
-    local = {a: s.id for s in list_stories(local_store) for a in s.article_ids}
+    local = {a: s.id for s in local_store.list_stories() for a in s.article_ids}
     spark = {a: s["id"] for s in _rows(job_output, "stories") for a in s["article_ids"]}
     assert set(local) <= set(spark) and len(local) == 169 + N_NEAR + N_EXACT
     ids = sorted(local)
@@ -146,14 +145,15 @@ def test_analysis_and_rejects_are_the_stages_own(job_output: Path, local_store: 
     quotes = {r["article_id"] for r in _rows(job_output, "quotes")}
     numbers = {r["article_id"] for r in _rows(job_output, "numbers")}
     for aid in local_store.article_ids()[:40]:  # the same analysis as `add` stored
-        an = load_analysis(local_store, aid)
+        an = local_store.load_analysis(aid)
         assert an is not None
         assert mentions.get(aid, 0) == len(an.mentions)
         assert (aid in quotes) == bool(an.quotes) and (aid in numbers) == bool(an.quantities)
 
 
-def test_import_parquet_then_stories(job_output: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "imported.duckdb")
+def test_import_parquet_then_stories(job_output: Path, store_target: object) -> None:
+    # into a DuckDB file and into a PostgreSQL database (store_target), through the Store protocol only
+    db = str(store_target)
     runner = CliRunner()
     first = runner.invoke(app, ["import-parquet", str(job_output), "--db", db])
     assert first.exit_code == 0, first.output
@@ -163,10 +163,22 @@ def test_import_parquet_then_stories(job_output: Path, tmp_path: Path) -> None:
     assert stories == {s["id"]: sorted(s["article_ids"]) for s in _rows(job_output, "stories")}
     again = runner.invoke(app, ["import-parquet", str(job_output), "--db", db])
     assert again.exit_code == 0 and "(0 new)" in again.output
+    story_of = {a: sid for sid, ids in stories.items() for a in ids}
+    inside = {
+        (r["a"], r["b"], r["kind"])
+        for r in _rows(job_output, "duplicates")
+        if story_of.get(r["a"]) is not None and story_of.get(r["a"]) == story_of.get(r["b"])
+    }
     with Store.open(db) as store:
+        assert store.backend == ("postgresql" if db.startswith("postgresql://") else "duckdb")
         assert store.count_articles() == len(_rows(job_output, "articles"))
-        dup_stories = store.con.execute("SELECT count(*) FROM duplicates").fetchall()[0][0]
-        assert dup_stories >= N_NEAR + N_EXACT  # every copy lands in its original's story with its link
+        analysed = {r["article_id"] for t in ANALYSIS_TABLES for r in _rows(job_output, t)}
+        assert set(store.analysed_ids()) == analysed
+        stored = {
+            (d["a"], d["b"], d["kind"]) for sid in stories for d in store.story_links(sid)["duplicates"]
+        }
+        assert stored == inside  # the job's links inside each story, once each after two imports
+        assert len(stored) >= N_NEAR + N_EXACT  # every copy lands in its original's story with its link
         pair = min((s for s in stories if len(stories[s]) >= 2), key=lambda s: (len(stories[s]), s))
     report = runner.invoke(app, ["report", pair, "--db", db, "--json"])
     assert report.exit_code == 0, report.output

@@ -124,7 +124,9 @@ def test_openapi_lists_every_endpoint(web) -> None:
         "/api/articles",
         "/api/articles/{article_id}",
         "/api/search",
+        "/api/jobs/{job_id}",
     }
+    assert "post" in spec["paths"]["/api/articles"]  # adding articles (tests/test_web_add.py)
     params = {p["name"] for p in spec["paths"]["/api/stories"]["get"]["parameters"]}
     assert {"q", "outlet", "since", "until", "min_sources", "sort", "limit", "cursor"} <= params
     assert get(web, "/docs").status_code == 404  # the interactive docs would load a CDN

@@ -133,3 +133,59 @@ def test_search_a_speaker_and_open_the_hit(server) -> None:
             assert not errors, errors
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_add_an_article_in_the_browser_and_watch_it_land(demo_store: Path, tmp_path: Path) -> None:
+    import shutil as sh
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "writable.duckdb"
+    sh.copy(demo_store, db)
+    app = create_app(db, WebOptions(embeddings=False, writable=True))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    upload = tmp_path / "lighthouse.txt"  # invented text
+    upload.write_text("Title: Lighthouse keeper retires after forty years\nSource: Saltmarsh Echo\n"
+                      "Date: 2026-06-01\n\nThe keeper of the Gullrock lighthouse, Ives Tremayne, retired on "
+                      "Sunday. \"The lamp never went out on my watch,\" Tremayne said.\n", encoding="utf-8")  # fmt: skip
+    artifacts = REPO / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                errors: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(base + "/")
+                page.click('a[href="/add"]')
+                page.set_input_files('input[name="files"]', str(upload))
+                page.fill('textarea[name="text"]', "<script>document.title='x'</script>")
+                page.click('form.add button[type="submit"]')
+                page.wait_for_selector('#job-state[data-state="done"]', timeout=60_000)
+                assert page.locator("#added a", has_text="Lighthouse keeper retires").count() == 1
+                assert page.locator("#added tbody tr").count() == 2
+                assert "<pasted text>" in page.inner_text("#added")  # the markup is text, shown as text
+                assert page.title() != "x"
+                page.screenshot(path=str(artifacts / "web_add_done.png"), full_page=False)
+                page.locator("#added a", has_text="Lighthouse keeper retires").click()
+                page.wait_for_selector("#article-text")
+                assert "Ives Tremayne" in page.inner_text("#article-text")
+                assert not errors, errors
+            finally:
+                browser.close()
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        app.state.writer.close()
+        app.state.store.close()

@@ -57,12 +57,54 @@ def test_a_speaker_finds_their_quotes(index: SearchIndex, texts: dict[str, str])
     assert total2 == total and page[0] == hits[1]
 
 
+def test_a_page_is_the_top_of_the_full_ranking(index: SearchIndex) -> None:
+    full, total = index.search("ferry barge harbour council", SearchOptions(limit=500))
+    assert total == len(full) > 8
+    page, total2 = index.search("ferry barge harbour council", SearchOptions(limit=3), offset=2)
+    assert total2 == total and [(h.kind, h.score) for h in page] == [(h.kind, h.score) for h in full[2:5]]
+
+
 def test_search_errors(index: SearchIndex) -> None:
     with pytest.raises(UsageError):
         index.search("   ")
     with pytest.raises(UsageError):
-        index.search("ferry", SearchOptions(kinds=("claim",)))
+        index.search("ferry", SearchOptions(kinds=("claims",)))
     assert index.search("zyzzyvaquux", SearchOptions()) == ([], 0)
+
+
+def test_claims_are_sentences_that_hold_the_words(
+    demo_store: Path, index: SearchIndex, texts: dict[str, str]
+) -> None:
+    from newsweave.store.analysis import sentence_spans
+
+    with Store.open(demo_store, read_only=True) as s:
+        sentences = set(sentence_spans(s))
+    hits, total = index.search("barge collision", SearchOptions(kinds=("claim",), limit=500))
+    assert hits and total == len(hits)
+    for h in hits:
+        assert (h.article_id, h.start, h.end) in sentences  # each hit is one stored sentence
+        assert texts[h.article_id][h.start : h.end] == h.text
+        assert re.search(r"barg|collision", h.text, re.I)
+    holding = {
+        (a, st, en)
+        for a, st, en in sentences
+        if re.search(r"\bbarges?\b|\bcollisions?\b", texts[a][st:en], re.I)
+    }
+    assert holding <= {(h.article_id, h.start, h.end) for h in hits}
+
+
+def test_entities_are_found_by_name_with_their_label_and_articles(
+    demo_store: Path, index: SearchIndex, texts: dict[str, str]
+) -> None:
+    hits, total = index.search("Wren", SearchOptions(kinds=("entity",), limit=50))
+    assert hits and total == len(hits)
+    wren = next(h for h in hits if h.text == "Tobias Wren")
+    assert wren.label == "PERSON" and wren.articles is not None and wren.articles >= 2
+    assert "Wren" in texts[wren.article_id][wren.start : wren.end]  # its first mention in that article
+    naming = sum("Wren" in t for t in texts.values())
+    assert wren.articles <= naming
+    mixed, _ = index.search("Tobias Wren", SearchOptions(limit=200))
+    assert {h.kind for h in mixed} >= {"entity", "claim", "article", "quote"}
 
 
 def test_cache_rebuilds_when_the_store_changes(demo_store: Path, tmp_path: Path) -> None:
@@ -115,6 +157,8 @@ def test_api_search_pages(web, index: SearchIndex) -> None:
     assert got == [h.to_dict() for h in want]
     assert get(web, "/api/search?q=%20").status_code == 400
     assert get(web, "/api/search?q=x&kind=claims").status_code == 422
+    ent = get(web, "/api/search?q=Wren&kind=entity").json()
+    assert ent["items"] and {i["kind"] for i in ent["items"]} == {"entity"} and ent["items"][0]["label"]
 
 
 def test_search_page_links_to_the_hit(web) -> None:
@@ -124,5 +168,8 @@ def test_search_page_links_to_the_hit(web) -> None:
     article = get(web, href).text
     marked = re.findall(r'<mark class="[^"]*m-hit[^"]*"[^>]*>(.*?)</mark>', article, re.S)
     assert marked and "safety" in "".join(marked)
+    entity = get(web, "/search?q=Wren&kind=entity").text
+    assert 'class="hit hit-entity"' in entity and 'href="/?entity=Tobias%20Wren"' in entity
+    assert "PERSON named in" in entity
     hostile = get(web, "/search?q=<script>alert(1)</script>").text
     assert "<script>alert" not in hostile and "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile

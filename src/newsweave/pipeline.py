@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsweave.ingest import IngestOptions, read_inputs
@@ -43,6 +43,9 @@ class AddOptions:
     batch_size: int = int(os.environ.get("NEWSWEAVE_BATCH_SIZE", "500"))
     analyse: bool = True
     cluster: bool = True
+    # Worker processes of the analysis: 0 picks one per CPU for batches large enough (they are forked);
+    # the web app's writer uses 1, as forking a server with threads running could deadlock the children.
+    analyse_processes: int = 0
 
 
 @dataclass
@@ -70,6 +73,18 @@ def add_inputs(
     ``on_progress(stage, done, total)`` is told how far each stage is: "read" (inputs read, total
     unknown), "dedup" (articles written and checked against the store), "analyse" and "stories"
     (articles done of those pending)."""
+    return add_items(store, read_inputs(paths, options.ingest), options, on_item, on_progress)
+
+
+def add_items(
+    store: Store,
+    items: Iterable[Article | Rejected],
+    options: AddOptions = AddOptions(),
+    on_item: Callable[[Article | Rejected], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> AddSummary:
+    """:func:`add_inputs` for what the ingest stage has already read (``read_inputs``, or ``read_blobs``
+    for files uploaded to the web app): stored in batches, then analysed and assigned to stories."""
     summary = AddSummary()
     report: ProgressCallback = on_progress or (lambda stage, done, total: None)
     read = 0
@@ -95,7 +110,7 @@ def add_inputs(
             summary.rejected.extend(rejected)
             rejected.clear()
 
-    for item in read_inputs(paths, options.ingest):
+    for item in items:
         if isinstance(item, Rejected):
             rejected.append(item)
         else:
@@ -133,52 +148,37 @@ def process_pending(
     """
     progress: ProgressCallback = report or (lambda stage, done, total: None)
     if options.analyse:
-        summary.analysed += _analyse_pending(store, summary, progress)
+        summary.analysed += _analyse_pending(store, summary, progress, options.analyse_processes)
     if options.cluster:
         summary.stories.update(_cluster_pending(store, summary, progress))
 
 
-def _pending(store: Store, done_table: str) -> list[str]:
-    """Ids of stored articles with no row in ``done_table`` (in the order they were added)."""
-    exists = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [done_table]
-    ).fetchall()[0][0]
-    if not exists:
-        return store.article_ids()
-    rows = store.con.execute(
-        f'SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM "{done_table}") ORDER BY added_at, id'
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> int:
+def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
     try:
         from newsweave.analyse import AnalyseOptions, analyse_articles
         from newsweave.analyse.nlp import resolve_model
-        from newsweave.store.analysis import save_analysis
     except ImportError as e:  # the analysis stage is optional at ingest time
         summary.warnings.append(f"analysis skipped: {e}")
         return 0
-    # n_process=0: one worker per CPU once a batch is large enough to repay the fork (64 articles).
-    options = AnalyseOptions(n_process=0)
-    ids = _pending(store, "analysis_runs")
+    # processes 0 (add's default): one worker per CPU once a batch is large enough to repay the fork (64).
+    options = AnalyseOptions(n_process=processes)
+    ids = store.pending_ids("analyse")
     done = 0
     report("analyse", 0, len(ids))
     for k in range(0, len(ids), ANALYSE_BATCH):  # memory stays bounded; each batch is saved as it ends
         analyses = analyse_articles(store.get_articles(ids[k : k + ANALYSE_BATCH]), options)
-        done += save_analysis(store, analyses, model=resolve_model(options))
+        done += store.save_analysis(analyses, model=resolve_model(options))
         report("analyse", min(k + ANALYSE_BATCH, len(ids)), len(ids))
     return done
 
 
 def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback) -> dict[str, str]:
     try:
-        from newsweave.store.stories import assign_stories, ensure_stories_schema
+        from newsweave.cluster.stage import assign_stories
     except ImportError as e:
         summary.warnings.append(f"story assignment skipped: {e}")
         return {}
-    ensure_stories_schema(store)
-    ids = _pending(store, "story_articles")
+    ids = store.pending_ids("stories")
     report("stories", 0, len(ids))
     out = dict(assign_stories(store, store.get_articles(ids))) if ids else {}
     report("stories", len(ids), len(ids))

@@ -24,7 +24,8 @@ UNITS = {
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90}
 # scale words, then the short suffixes glued to digits ("3bn", "40m"; "m" after a number is metres unless money)
-SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+               "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}  # South Asian: "Rs 100 crore" = 1e9
 SCALES = {**SCALE_WORDS, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
           "trn": 1e12}
 # fraction word -> denominator; "sixth" to "ninth" only in the plural ("seven-eighths"): "a sixth-grader",
@@ -35,13 +36,14 @@ FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "qua
 # vague plurals: a lower bound, no single value
 VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9,
          "tens": 20}
-CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH"}
+CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₴": "UAH", "Rs": "INR",
+            "Rs.": "INR"}
 # the letters of "US$", "$US", "A$", "$A", "NZ$" ... (lower case)
 DOLLAR_PREFIX = {"": "USD", "us": "USD", "a": "AUD", "au": "AUD", "c": "CAD", "ca": "CAD", "nz": "NZD",
                  "hk": "HKD", "s": "SGD", "sg": "SGD"}
 CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
                   "pounds": "GBP", "yen": "JPY", "rubles": "RUB", "roubles": "RUB", "hryvnias": "UAH",
-                  "yuan": "CNY", "rupees": "INR"}
+                  "yuan": "CNY", "rupees": "INR", "rupee": "INR"}
 PERCENT_WORDS = ("%", "percent", "per cent", "per-cent", "pct", "pc")
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20, "hundredth": 100}
@@ -71,8 +73,17 @@ for _names, _label, _dim, _f in [
     ("cm|centimetres|centimeters", "cm", "m", 0.01),
     ("feet|foot|ft", "feet", "m", 0.3048),
     ("inches|inch", "inches", "m", 0.0254),
+    ("square kilometres|square kilometers|square kilometre|square kilometer|square km|sq km|km2", "sq km",
+     "m2", 1e6),
+    ("square miles|square mile|sq miles|sq mi", "sq miles", "m2", 2.59e6),
+    ("square metres|square meters|square metre|square meter|sq m", "sq m", "m2", 1.0),
+    ("hectares|hectare", "hectares", "m2", 1e4),
+    ("acres|acre", "acres", "m2", 4046.9),
     ("cents|cent", "cents", "money", 0.01),
     ("dollars|dollar", "dollars", "money", 1.0),
+    ("euros|euro", "euros", "money", 1.0),
+    ("rupees|rupee", "rupees", "money", 1.0),
+    ("yuan", "yuan", "money", 1.0),
 ]:
     for _n in _names.split("|"):
         MEASURES[_n] = (_label, _dim, _f)

@@ -144,17 +144,16 @@ def analyse_cmd(
     """Analyse stored articles (entities, quotes, numbers) and keep the results in the store."""
     from newsweave.analyse import AnalyseOptions, analyse_articles
     from newsweave.analyse.nlp import resolve_model
-    from newsweave.store.analysis import analysed_ids, save_analysis
 
     options = AnalyseOptions(n_process=n_process, model=model)
     store = open_store(db)
     try:
-        done = set() if redo else set(analysed_ids(store))
+        done = set() if redo else set(store.analysed_ids())
         ids = [i for i in store.article_ids() if i not in done]
         saved = 0
         for k in range(0, len(ids), 256):
             articles = store.get_articles(ids[k : k + 256])
-            saved += save_analysis(store, analyse_articles(articles, options), model=resolve_model(options))
+            saved += store.save_analysis(analyse_articles(articles, options), model=resolve_model(options))
     finally:
         store.close()
     if as_json:

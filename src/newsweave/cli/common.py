@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.errors import StoreError
-from newsweave.store import Store, default_db_path
+from newsweave.store import Store, default_db_path, is_store_url
 
 # Outside a terminal (a pipe, a file) Rich would wrap at 80 columns, one word a line; there lines stay
 # whole, and listings are tab-separated values (print_table).
@@ -21,8 +21,19 @@ PIPE_WIDTH = 10_000
 console = Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 err_console = Console(stderr=True)
 
+
+def db_target(value: str) -> Path:
+    """``--db``: a DuckDB file's path, or a ``postgresql://`` URL kept as given (a Path would fold its
+    ``//``); typed Path for the commands, which hand it on to :func:`open_store` untouched."""
+    return value if is_store_url(value) else Path(value)  # type: ignore[return-value]
+
+
 DbOption = typer.Option(
-    None, "--db", envvar="NEWSWEAVE_DB", help="DuckDB file (default: the user's data directory)."
+    None,
+    "--db",
+    envvar="NEWSWEAVE_DB",
+    parser=db_target,
+    help="DuckDB file, or a postgresql:// URL (default: newsweave.duckdb in the user's data directory).",
 )
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 ModelOption = typer.Option(
@@ -35,6 +46,8 @@ ModelOption = typer.Option(
 
 def store_path(db: Path | None) -> Path:
     """The store a command uses; the default one (no ``--db``, no ``NEWSWEAVE_DB``) is named on stderr."""
+    if is_store_url(db):
+        return db  # type: ignore[return-value]
     if db is not None:
         return Path(db).expanduser()
     path = default_db_path()
@@ -46,7 +59,7 @@ def existing_store_path(db: Path | None) -> Path:
     """The store a read-only command uses; a StoreError naming the path when there is none there (a
     read-only command never creates a store or its folder)."""
     path = store_path(db)
-    if str(path) != ":memory:" and not path.is_file():
+    if not is_store_url(path) and str(path) != ":memory:" and not path.is_file():
         raise StoreError(
             f"no store at {path}: nothing was added there (newsweave add PATH... --db {path}), "
             "or the path is wrong"
@@ -57,7 +70,7 @@ def existing_store_path(db: Path | None) -> Path:
 def open_store(db: Path | None, read_only: bool = False) -> Store:
     """The store at ``db`` (or the default); ``read_only``: see :func:`existing_store_path`."""
     path = existing_store_path(db) if read_only else store_path(db)
-    return Store.open(path, read_only=False)
+    return Store.open(path, read_only=read_only)
 
 
 def print_table(table: Table) -> None:

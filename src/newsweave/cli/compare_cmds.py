@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from newsweave.cli.common import DbOption
 from newsweave.errors import NewsweaveError, UsageError
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("report")
     def report_cmd(
         story: str = typer.Argument(..., help="Story id (or a unique prefix)."),
-        db: Path | None = typer.Option(None, "--db", envvar="NEWSWEAVE_DB", help="DuckDB file."),
+        db: Path | None = DbOption,
         as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
         md: bool = typer.Option(False, "--md", help="Print the comparison as Markdown."),
         html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report to FILE."),

@@ -1,4 +1,4 @@
-"""``search``: ranked search over stored articles and quotes (by words, or by speaker)."""
+"""``search``: ranked search over stored articles, quotes, claims and entities (by words, or by speaker)."""
 
 from __future__ import annotations
 
@@ -19,17 +19,17 @@ def search(
     speaker: str | None = typer.Option(
         None, "--speaker", help="Only quotes by a speaker whose name contains this."
     ),
-    kind: str = typer.Option("all", "--kind", help="article, quote or all."),
+    kind: str = typer.Option("all", "--kind", help="article, quote, claim, entity or all."),
     source: str | None = typer.Option(None, "--source", help="Only this outlet."),
     limit: int = typer.Option(20, "--limit", min=1, help="Hits to show (the total counts them all)."),
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Search stored articles and quotes, best match first (BM25)."""
+    """Search stored articles, quotes, claims and entities, best match first (BM25)."""
     from newsweave.views.search import KINDS, SearchIndex, SearchOptions
 
     if kind not in (*KINDS, "all"):
-        raise UsageError(f"--kind must be article, quote or all, not {kind!r}")
+        raise UsageError(f"--kind must be {', '.join(KINDS)} or all, not {kind!r}")
     kinds = KINDS if kind == "all" else (kind,)
     query = " ".join(words or [])
     store = open_store(db, read_only=True)

@@ -10,6 +10,10 @@ import typer
 from newsweave.cli.common import DbOption, err_console
 from newsweave.errors import NotFoundError, UsageError
 
+TOKEN_ENV = "NEWSWEAVE_TOKEN"
+# A token shorter than this is guessable by trying; 16 characters of `secrets.token_urlsafe` are ~96 bits.
+MIN_TOKEN_CHARS = 16
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -27,24 +31,43 @@ def serve(
     embed: bool | None = typer.Option(
         None, "--embed/--no-embed", help="Sentence embeddings in comparisons (default: when installed)."
     ),
+    read_only: bool = typer.Option(
+        False, "--read-only", help="No adding articles; other processes can still open the store read-only."
+    ),
+    token: str | None = typer.Option(
+        None,
+        "--token",
+        envvar=TOKEN_ENV,
+        show_envvar=True,
+        help="Secret that adding articles needs (Authorization: Bearer, or the add form's field); required "
+        "to add when --host is not a loopback address.",
+    ),  # fmt: skip
 ) -> None:
-    """Serve the stories, their comparisons and a JSON API in a browser (read-only)."""
+    """Serve the stories, their comparisons and a JSON API in a browser, and take new articles."""
     import uvicorn
 
-    from newsweave.store import default_db_path
+    from newsweave.store import default_db_path, is_store_url
     from newsweave.web import WebOptions, create_app
+    from newsweave.web.writes import WriteOptions
 
-    path = Path(db) if db is not None else default_db_path()
-    if not path.is_file():
+    path = db if db is not None else default_db_path()
+    if not is_store_url(path) and not Path(path).is_file():
         raise NotFoundError(f"no store at {path} (make one with newsweave add)")
     if not host.strip():
         raise UsageError("--host must not be empty")
-    hosts = ("*",) if not is_loopback(host) else WebOptions().allowed_hosts
-    if not is_loopback(host):
+    loopback = is_loopback(host)
+    hosts = ("*",) if not loopback else WebOptions().allowed_hosts
+    if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
+        raise UsageError(f"--token must have at least {MIN_TOKEN_CHARS} characters")
+    if not loopback:
         err_console.print(
             f"[yellow]warning:[/] serving {path} on {host}: anyone who can reach it can read it"
+            + ("" if token or read_only else "; adding articles is off (no --token)")
         )
-    app = create_app(path, WebOptions(embeddings=embed, allowed_hosts=hosts))
+    writes = WriteOptions(token=token.strip() if token else None, loopback=loopback)
+    app = create_app(
+        path, WebOptions(embeddings=embed, allowed_hosts=hosts, writable=not read_only, writes=writes)
+    )
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"newsweave: serving {path} at http://{shown}:{port}/  (Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -91,13 +91,12 @@ def story(
     from dataclasses import replace
 
     from newsweave.cluster.headline import story_headline
-    from newsweave.store.stories import get_story, story_links
 
     store = open_store(db, read_only=True)
     try:
-        s = get_story(store, story_id)
+        s = store.get_story(story_id)
         arts = store.get_articles(list(s.article_ids))
-        links = story_links(store, s.id)
+        links = store.story_links(s.id)
     finally:
         store.close()
     s = replace(s, title=story_headline(arts))  # the one headline rule (what ``stories`` stored)
@@ -136,12 +135,9 @@ def storylines(
     as_json: bool = JsonOption,
 ) -> None:
     """List the storylines (ongoing affairs): id, headline, events, articles, time span."""
-    from newsweave.store.stories import list_stories
-    from newsweave.store.storylines import list_storylines
-
     store = open_store(db, read_only=True)
     try:
-        items = list_storylines(store, list_stories(store))
+        items = store.list_storylines(store.list_stories())
     finally:
         store.close()
     if limit:
@@ -165,12 +161,9 @@ def storyline(
     as_json: bool = JsonOption,
 ) -> None:
     """Show one storyline: its events in time order and the shared entities and terms linking them."""
-    from newsweave.store.stories import list_stories
-    from newsweave.store.storylines import get_storyline
-
     store = open_store(db, read_only=True)
     try:
-        x = get_storyline(store, storyline_id, list_stories(store))
+        x = store.get_storyline(storyline_id, store.list_stories())
     finally:
         store.close()
     if as_json:
@@ -213,7 +206,7 @@ def storyline_obj(x: Any, full: bool) -> dict[str, Any]:
 
 def recluster(db: Path | None = DbOption, as_json: bool = JsonOption) -> None:
     """Re-cluster every stored article in one batch; stories that survive keep their ids."""
-    from newsweave.store.stories import recluster as run
+    from newsweave.cluster.stage import recluster as run
 
     store = open_store(db)
     try:

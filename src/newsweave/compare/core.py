@@ -89,7 +89,12 @@ def compare_articles(
     )
     quotes: list[QuoteGroup] = _run(warnings, "quotes", lambda: _quotes(arts, sources, an_by_id, options), [])
     no_numbers: tuple[list[NumberGroup], list[tuple[str, str, Evidence]]] = ([], [])
-    numbers, dated = _run(warnings, "numbers", lambda: _numbers(arts, sources, sents, options), no_numbers)
+    numbers, dated = _run(
+        warnings,
+        "numbers",
+        lambda: _numbers(arts, sources, sents, options, _stated(claims, arts)),
+        no_numbers,
+    )
     claims = _run(warnings, "contradictions", lambda: flag_contradictions(claims, numbers), claims)
     claims = _run(warnings, "single sources", lambda: drop_shared_singles(claims, quotes, numbers), claims)
     entities: list[AliasRow] = _run(warnings, "entities", lambda: alias_table(arts, analyses), [])
@@ -233,8 +238,27 @@ def _with_speaker(f: Fragment, an: Analysis) -> Fragment:
     return f
 
 
+def _stated(claims: list[Claim], arts: list[Article]) -> set[tuple[int, int, int, int]]:
+    """Pairs of sentences in different articles that one claim links (article index, start; lower first)."""
+    pos = {a.id: i for i, a in enumerate(arts)}
+    out: set[tuple[int, int, int, int]] = set()
+    for c in claims:
+        if c.status == "single":
+            continue
+        ev = sorted((pos[e.article_id], e.start) for e in c.evidence if e.article_id in pos)
+        for x, (ia, sa) in enumerate(ev):
+            for ib, sb in ev[x + 1 :]:
+                if ia != ib:
+                    out.add((ia, sa, ib, sb))
+    return out
+
+
 def _numbers(
-    arts: list[Article], sources: list[str], sents: list[Sent], options: CompareOptions
+    arts: list[Article],
+    sources: list[str],
+    sents: list[Sent],
+    options: CompareOptions,
+    stated: set[tuple[int, int, int, int]] | None = None,
 ) -> tuple[list[NumberGroup], list[tuple[str, str, Evidence]]]:
     idf = Idf(content_stems(s.text) for s in sents)
     items: list[Located] = []
@@ -256,7 +280,7 @@ def _numbers(
         items.extend(located)
     out = []
     dated: list[tuple[str, str, Evidence]] = []
-    for n, (status, g) in enumerate(group_numbers(items)):
+    for n, (status, g) in enumerate(group_numbers(items, stated)):
         first = g[0]
         text = arts[first.index].text
         what = _what(text, first)

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from newsweave.analyse.numbers import (
     CURRENCY,
+    CURRENCY_WORDS,
     DIGITS,
     DOLLAR_PREFIX,
     FRACTIONS,
@@ -63,7 +64,9 @@ _HEDGE_RE = re.compile(
 )
 _DOLLAR = "|".join(sorted((p.upper() for p in DOLLAR_PREFIX if p), key=len, reverse=True))
 _CURRENCY_BEFORE = re.compile(
-    rf"((?:{_DOLLAR})?\$(?:{_DOLLAR})?|" + "|".join(c for c in CURRENCY if c != "$") + r")\s?$"
+    rf"((?:{_DOLLAR})?\$(?:{_DOLLAR})?|\bRs\.?|"
+    + "|".join(re.escape(c) for c in CURRENCY if c not in ("$", "Rs", "Rs."))
+    + r")\s?$"
 )
 _UNIT_AFTER = re.compile(
     r"^(?:\s*-\s*|\s+|-|)("
@@ -96,6 +99,10 @@ class NumMention:
     small: bool = False  # a small integer (<= 12): needs context to be linked
     month: int | None = None  # "June 2011": the month of a year mention
     open_high: bool = False  # "over 80": the upper bound is a cap for matching (2x), not stated
+    unit: str = ""  # the measure as written, canonical ("feet", "km"): a conversion only between two units
+    step: float = (
+        0.0  # the unit of the last digit stated, in the base unit ("54" 1, "53.99" 0.01, "2.5m" 1e5)
+    )
 
 
 def _year_of_url(url: str | None) -> int | None:
@@ -204,12 +211,16 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     if value is None:
         return None
     before40 = text[max(0, s - 40) : s]
-    if core[:1].isdigit() and (is_label(before40) or _MONTH_DAY_BEFORE.search(before40)):
+    if (
+        core[:1].isdigit()
+        and (is_label(before40) or _MONTH_DAY_BEFORE.search(before40))
+        and not _CURRENCY_BEFORE.search(before40)
+    ):
         return None  # a label ("Flight 17") or a calendar day without its year ("July 1"): not compared
     low_core = core.lower()
-    if low_core in ("one", "zero"):
-        return None
     after = text[e : e + 40]
+    if low_core == "zero" or (low_core == "one" and not _SCALE_AFTER.match(after)):
+        return None  # "one" alone is an article more often than a figure; "one million" is a figure
     before = text[max(0, s - 40) : s]
     # times, phone numbers, ordinals, scores, versions
     if re.match(r"^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])", after, re.IGNORECASE) or re.match(
@@ -227,6 +238,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     dim = "count"
     factor = 1.0
     converted = False
+    unit = ""
     is_range = False
     high_value = value
     if is_frac:
@@ -256,8 +268,8 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
     if un and not is_frac and not (dim.startswith("money") and un.group(1).lower() not in ("cents", "cent")):
         u = un.group(1).lower()
         udim, f = MEASURES[u][1:]
-        if udim == "money":
-            dim = "money:USD" if not dim.startswith("money") else dim
+        if udim == "money":  # "1 billion rupees"; "cents" after a sum keep its currency
+            dim = dim if dim.startswith("money") else "money:" + CURRENCY_WORDS.get(u, "USD")
         elif u == "m" and re.match(r"^\s*m\s+[a-z]", text[end : end + 6]) is None and dim == "count":
             dim = udim
         elif u != "m":
@@ -265,6 +277,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         if dim == udim or udim == "money":
             factor *= f
             converted = (f != 1.0 and udim != "money") or converted
+            unit = MEASURES[u][0]
             end = end + un.end()
     elif is_frac:
         pass
@@ -310,6 +323,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         lo = lo * 0.9
         exact = None
     small = dim == "count" and not is_range and value <= 12 and float(value).is_integer()
+    step = factor * _digit_step(core)
     phrase = text[start:end]
     if phrase[-1:] in ",;:":
         end -= 1
@@ -326,5 +340,19 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         is_range=is_range,
         converted=converted,
         small=small,
+        unit=unit,
         open_high=op == ">=" and not is_range,
+        step=step,
     )
+
+
+def _digit_step(core: str) -> float:
+    """The place value of the last digit of a figure as written: "54" -> 1, "53.99" -> 0.01, "four" -> 1;
+    0 for fractions ("a fifth" is exact). Trailing zeros of whole numbers are not read as rounding."""
+    c = core.replace(",", "")
+    if not c[:1].isdigit():
+        return 0.0 if any(f in c.lower() for f in FRACTIONS) else 1.0
+    m = re.match(r"\d*\.(\d+)", c)
+    if m:
+        return 10.0 ** -len(m.group(1))
+    return 1.0

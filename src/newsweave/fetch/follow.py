@@ -29,15 +29,7 @@ from newsweave.fetch.http import Fetcher
 from newsweave.ingest import IngestOptions, parse_date
 from newsweave.model import ArticleVersion, Rejected
 from newsweave.store import Store
-from newsweave.store.fetch import (
-    FetchState,
-    ensure_fetch_schema,
-    get_state,
-    known_key,
-    mark_seen,
-    record_version,
-    save_state,
-)
+from newsweave.store.fetch import FetchState
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +77,9 @@ def poll(
 
     ``stop``, when set, ends the poll before the next linked page: what is left is fetched next time.
     """
-    ensure_fetch_schema(store)
     start = time.monotonic()
     result = PollResult(url)
-    state = get_state(store, url) or FetchState(url)
+    state = store.fetch_state(url) or FetchState(url)
     now = datetime.now(UTC)
     try:
         got = fetcher.fetch(url, state.etag, state.last_modified)
@@ -96,14 +87,14 @@ def poll(
         result.kind, result.error = "failed", e.reason
         result.rejected.append(Rejected(url, "", e.reason, "http"))
         store.add_rejected(result.rejected)
-        save_state(
-            store, replace(state, polled_at=now, outcome=f"failed: {e.reason}", failures=state.failures + 1)
+        store.save_fetch_state(
+            replace(state, polled_at=now, outcome=f"failed: {e.reason}", failures=state.failures + 1)
         )
         result.seconds = time.monotonic() - start
         return result
     if got.not_modified:
         result.kind = "not modified"
-        save_state(store, replace(state, polled_at=now, outcome="not modified", failures=0))
+        store.save_fetch_state(replace(state, polled_at=now, outcome="not modified", failures=0))
         result.seconds = time.monotonic() - start
         return result
     parsed = parse_fetched(got, ingest, fetcher.options.max_section_links)
@@ -120,7 +111,7 @@ def poll(
     store.add_rejected(result.rejected)
     etag, modified = (state.etag, state.last_modified) if retry else (got.etag, got.last_modified)
     outcome = "partial: to retry" if retry else "ok"
-    save_state(store, FetchState(url, etag, modified, now, outcome, 0))
+    store.save_fetch_state(FetchState(url, etag, modified, now, outcome, 0))
     result.seconds = time.monotonic() - start
     log.info("%s", result.line())
     return result
@@ -128,7 +119,7 @@ def poll(
 
 def _follow(store: Store, fetcher: Fetcher, link: Link, ingest: IngestOptions, result: PollResult) -> bool:
     """Fetch and store one linked page unless it is known and unchanged; True when it should be retried."""
-    known = known_key(store, link.keys)
+    known = store.known_key(link.keys)
     if known is not None and known[1] == link.fingerprint:
         result.skipped += 1
         return False
@@ -138,13 +129,13 @@ def _follow(store: Store, fetcher: Fetcher, link: Link, ingest: IngestOptions, r
         result.rejected.append(Rejected(link.url, link.position, e.reason, "http"))
         if e.transient:
             return True
-        mark_seen(store, link.keys, link.fingerprint)
+        store.mark_seen(link.keys, link.fingerprint)
         return False
     item = page_article(page, ingest, link.position)
     if isinstance(item, Rejected):
         if link.fallback is None:
             result.rejected.append(item)
-            mark_seen(store, link.keys, link.fingerprint)
+            store.mark_seen(link.keys, link.fingerprint)
             return False
         item = link.fallback  # the feed's own teaser is better than nothing
     candidate = item_candidate(item, link.keys, page.body)
@@ -161,7 +152,7 @@ def _follow(store: Store, fetcher: Fetcher, link: Link, ingest: IngestOptions, r
 
 def _store(store: Store, candidate: Candidate, fetched_at: datetime, result: PollResult) -> None:
     article = candidate.article
-    known = known_key(store, candidate.keys)
+    known = store.known_key(candidate.keys)
     if known is not None and known[0] and known[1] == candidate.fingerprint:
         result.unchanged += 1  # the same text as when last seen: nothing to write
         return
@@ -185,7 +176,7 @@ def _store(store: Store, candidate: Candidate, fetched_at: datetime, result: Pol
         updated_at=parse_date(candidate.updated),
         updated_raw=candidate.updated,
     )
-    number = record_version(store, candidate.keys, candidate.fingerprint, version)
+    number = store.record_version(candidate.keys, candidate.fingerprint, version)
     if number is None:
         result.unchanged += 1
     else:

@@ -12,7 +12,6 @@ from newsweave.fetch.documents import canonical_url
 from newsweave.fetch.watch import is_url
 from newsweave.model import ArticleVersion
 from newsweave.store import Store
-from newsweave.store.fetch import article_for_url, ensure_fetch_schema, versions_of
 
 
 def article_versions(store: Store, ref: str) -> tuple[str, list[ArticleVersion]]:
@@ -20,15 +19,14 @@ def article_versions(store: Store, ref: str) -> tuple[str, list[ArticleVersion]]
 
     An article that was read from a file, never fetched, has no versions: NotFoundError says so.
     """
-    ensure_fetch_schema(store)
     if is_url(ref):
-        found = article_for_url(store, canonical_url(ref)) or article_for_url(store, ref)
+        found = store.article_for_url(canonical_url(ref)) or store.article_for_url(ref)
         if found is None:
             raise NotFoundError(f"no fetched article for URL {ref}")
         article_id = found
     else:
         article_id = store.resolve_id(ref)
-    versions = versions_of(store, article_id)
+    versions = store.versions_of(article_id)
     if not versions:
         raise NotFoundError(f"article {article_id} was not fetched from a URL, so it has no versions")
     return article_id, versions
@@ -37,18 +35,15 @@ def article_versions(store: Store, ref: str) -> tuple[str, list[ArticleVersion]]
 def article_changes(store: Store, article_id: str) -> list[Change]:
     """Every change of a stored article, version after version, oldest first (empty when it was never
     fetched or never changed): what a comparison or a web page shows beside the article."""
-    ensure_fetch_schema(store)
-    versions = versions_of(store, article_id)
+    versions = store.versions_of(article_id)
     return [c for old, new in zip(versions, versions[1:], strict=False) for c in changes_between(old, new)]
 
 
 def stored_changes(store: Store, article_ids: Sequence[str]) -> dict[str, list[Change]]:
     """The changes of each of ``article_ids`` between its fetched versions (only those that changed),
     read without writing: what the comparison of a stored story shows ("toll updated from 12 to 14")."""
-    from newsweave.store.fetch import stored_versions
-
     out: dict[str, list[Change]] = {}
-    for aid, versions in stored_versions(store, article_ids).items():
+    for aid, versions in store.stored_versions(article_ids).items():
         changes = [
             c for old, new in zip(versions, versions[1:], strict=False) for c in changes_between(old, new)
         ]

@@ -12,7 +12,7 @@ a :class:`~newsweave.model.Rejected` with the file, the position and the reason,
 from newsweave.ingest.build import Fields, build_article, paragraph_spans, parse_date
 from newsweave.ingest.html import quiet_extractors
 from newsweave.ingest.options import FORMATS, IngestOptions
-from newsweave.ingest.reader import read_inputs
+from newsweave.ingest.reader import read_blobs, read_inputs
 from newsweave.ingest.text import format_header, parse_header, read_text_article
 from newsweave.model import Article, Rejected
 
@@ -27,6 +27,7 @@ __all__ = [
     "paragraph_spans",
     "parse_date",
     "parse_header",
+    "read_blobs",
     "read_inputs",
     "quiet_extractors",
     "read_text_article",

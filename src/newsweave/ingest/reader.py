@@ -15,7 +15,7 @@ import io
 import logging
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import charset_normalizer
@@ -51,7 +51,24 @@ def read_inputs(paths: Sequence[str], options: IngestOptions | None = None) -> I
     if options.format not in (None, *FORMATS):
         raise UsageError(f"unknown format {options.format!r} (one of {', '.join(FORMATS)})")
     normalise_field_map(options.field_map)
-    for item in expand_inputs(paths, options):
+    yield from read_refs(expand_inputs(paths, options), options)
+
+
+def read_blobs(
+    blobs: Iterable[tuple[str, bytes]], options: IngestOptions | None = None
+) -> Iterator[Article | Rejected]:
+    """Articles and Rejecteds from ``(name, bytes)`` pairs already in memory (files uploaded to the web
+    app), read exactly as files of that name would be; ``name`` is what Origin and Rejected record."""
+    options = options or IngestOptions()
+    if options.format not in (None, *FORMATS):
+        raise UsageError(f"unknown format {options.format!r} (one of {', '.join(FORMATS)})")
+    normalise_field_map(options.field_map)
+    yield from read_refs((InputRef(name, None, len(data), data) for name, data in blobs), options)
+
+
+def read_refs(refs: Iterable[InputRef | Rejected], options: IngestOptions) -> Iterator[Article | Rejected]:
+    """Every input of ``refs`` read in turn; a problem with one is a Rejected and reading goes on."""
+    for item in refs:
         if isinstance(item, Rejected):
             yield _one_line(item)
             continue

@@ -1,17 +1,18 @@
 """``newsweave import-parquet``: the Spark job's tables into a store, so the CLI and the web app browse them.
 
-Everything goes through the store's own writers, as ``add`` writes: articles and rejected inputs
-(:meth:`Store.add_articles`, :meth:`Store.add_rejected`, idempotent), analyses
-(:func:`newsweave.store.analysis.save_analysis`), stories (:func:`newsweave.store.stories.save_stories`
-with a clusterer restored from the job's stories and the corpus statistics, so a later ``add`` places new
-articles into the imported stories) and the job's duplicate links inside each story. The rewrite links of
-each story are the dedup stage's per-story deep work (:func:`newsweave.dedup.find_rewrites`), run here as
-``add`` runs it. Importing the same output again changes nothing.
+Everything goes through the :class:`~newsweave.store.Store` protocol, as ``add`` writes, so it loads a
+DuckDB file or a PostgreSQL database alike: articles and rejected inputs (:meth:`Store.add_articles`,
+:meth:`Store.add_rejected`, idempotent), analyses (:meth:`Store.save_analysis`), and the stories as one
+:class:`~newsweave.store.stories.StoryUpdate` (:func:`newsweave.cluster.stage.save_clusterer`, under the
+store's ``stories`` lock) from a clusterer restored from the job's stories and the corpus statistics, so a
+later ``add`` places new articles into the imported stories. The update carries the job's duplicate links
+inside each story and the story's rewrite links, the dedup stage's per-story deep work
+(:func:`newsweave.dedup.find_rewrites`), run here as ``add`` runs it. Importing the same output again
+changes nothing.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ import pyarrow.parquet as pq
 
 from newsweave.cluster import StoryClusterer
 from newsweave.cluster.features import raw_features
+from newsweave.cluster.stage import save_clusterer
 from newsweave.dedup import DuplicateLink, find_rewrites
+from newsweave.dedup.types import RewriteLink
 from newsweave.errors import InputError
 from newsweave.model import Article, Rejected, Story
 from newsweave.spark.rows import ANALYSIS_TABLES, row_article, rows_analysis
@@ -62,11 +65,9 @@ def _batches(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
 
 
 def import_parquet(store: Store, output: str | Path) -> ImportSummary:
-    """Load the tables of one Spark job output folder into ``store``."""
+    """Load the tables of one Spark job output folder into ``store`` (any backend)."""
     from newsweave.analyse import AnalyseOptions
     from newsweave.analyse.nlp import resolve_model
-    from newsweave.store.analysis import entity_keys, save_analysis
-    from newsweave.store.stories import ensure_stories_schema, save_stories
 
     root = Path(output)
     tables = {name: _table(root, name) for name in REQUIRED}
@@ -91,24 +92,25 @@ def import_parquet(store: Store, output: str | Path) -> ImportSummary:
     model = resolve_model(AnalyseOptions())
     n_analysed = 0
     for part in _batches(analysed_ids):
-        n_analysed += save_analysis(store, [rows_analysis(aid, by_article[aid]) for aid in part], model=model)
+        n_analysed += store.save_analysis([rows_analysis(aid, by_article[aid]) for aid in part], model=model)
 
     stories = [_story(r) for r in tables["stories"].to_pylist()]
-    ensure_stories_schema(store)
-    ents = entity_keys(store, [a.id for a in articles])
-    clusterer = StoryClusterer()
-    clusterer.observe(raw_features(a, ents.get(a.id)) for a in articles)
-    by_id = {a.id: a for a in articles}
-    ordered = sorted(stories, key=lambda s: (s.first_seen is None, s.first_seen or 0, s.id))
-    for seq, s in enumerate(ordered):
-        clusterer.restore_story(s.id, seq, [by_id[a] for a in s.article_ids if a in by_id], ents)
-        clusterer.touched.add(s.id)
-    save_stories(store, clusterer, everything=True, links=False)
     dups = [
         DuplicateLink(r["a"], r["b"], r["kind"], float(r["similarity"]))
         for r in tables["duplicates"].to_pylist()
     ]
-    n_dups = _save_links(store, stories, dups, by_id)
+    by_id = {a.id: a for a in articles}
+    links = _links(stories, dups, by_id)
+    with store.lock("stories"):
+        ents = store.entity_keys([a.id for a in articles])
+        clusterer = StoryClusterer()
+        clusterer.observe(raw_features(a, ents.get(a.id)) for a in articles)
+        ordered = sorted(stories, key=lambda s: (s.first_seen is None, s.first_seen or 0, s.id))
+        for seq, s in enumerate(ordered):
+            clusterer.restore_story(s.id, seq, [by_id[a] for a in s.article_ids if a in by_id], ents)
+            clusterer.touched.add(s.id)
+        save_clusterer(store, clusterer, everything=True, known_links=links)
+    n_dups = sum(len(d) for d, _ in links.values())
     return ImportSummary(len(articles), added, n_rejected, n_analysed, len(stories), n_dups)
 
 
@@ -128,52 +130,20 @@ def _story(r: dict[str, Any]) -> Story:
     )
 
 
-def _save_links(
-    store: Store, stories: list[Story], dups: list[DuplicateLink], by_id: dict[str, Article]
-) -> int:
-    """The job's duplicate links inside each story, and the story's rewrite links; returns links saved."""
+def _links(
+    stories: list[Story], dups: list[DuplicateLink], by_id: dict[str, Article]
+) -> dict[str, tuple[list[DuplicateLink], list[RewriteLink]]]:
+    """Story id -> the job's duplicate links inside the story, and the story's rewrite links."""
     story_of = {a: s.id for s in stories for a in s.article_ids}
     inside: dict[str, list[DuplicateLink]] = {}
     for d in dups:
         if story_of.get(d.a) is not None and story_of.get(d.a) == story_of.get(d.b):
             inside.setdefault(story_of[d.a], []).append(d)
-    con = store.con
-    n = 0
+    out: dict[str, tuple[list[DuplicateLink], list[RewriteLink]]] = {}
     for s in stories:
         if len(s.article_ids) < 2:
+            out[s.id] = ([], [])
             continue
-        con.execute("DELETE FROM duplicates WHERE story_id = ?", [s.id])
-        con.execute("DELETE FROM rewrites WHERE story_id = ?", [s.id])
-        links = inside.get(s.id, [])
-        rws = find_rewrites([by_id[a] for a in s.article_ids if a in by_id], duplicates=links)
-        store.insert_arrow(
-            "duplicates",
-            pa.table(
-                {
-                    "story_id": [s.id] * len(links),
-                    "a": [d.a for d in links],
-                    "b": [d.b for d in links],
-                    "kind": [d.kind for d in links],
-                    "similarity": pa.array([d.similarity for d in links], pa.float64()),
-                }
-            ),
-        )
-        store.insert_arrow(
-            "rewrites",
-            pa.table(
-                {
-                    "story_id": [s.id] * len(rws),
-                    "original": [r.original for r in rws],
-                    "derived": [r.derived for r in rws],
-                    "direction": [r.direction for r in rws],
-                    "share": pa.array([r.share for r in rws], pa.float64()),
-                    "share_original": pa.array([r.share_original for r in rws], pa.float64()),
-                    "syndicated": pa.array([r.syndicated for r in rws], pa.bool_()),
-                    "similarity": pa.array([r.similarity for r in rws], pa.float64()),
-                    "original_spans": [json.dumps([[x.start, x.end] for x in r.original_spans]) for r in rws],
-                    "derived_spans": [json.dumps([[x.start, x.end] for x in r.derived_spans]) for r in rws],
-                }
-            ),
-        )
-        n += len(links)
-    return n
+        found = inside.get(s.id, [])
+        out[s.id] = (found, find_rewrites([by_id[a] for a in s.article_ids if a in by_id], duplicates=found))
+    return out

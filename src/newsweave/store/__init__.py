@@ -1,11 +1,13 @@
-"""Persistence: one embedded DuckDB file by default.
+"""Persistence behind one interface, :class:`Store`: an embedded DuckDB file by default, or a PostgreSQL
+server (``--db postgresql://...``).
 
-``Store`` owns the connection and the core tables (articles, rejected, ingest runs). Later stages keep
-their own tables next to these (``store.analysis``, ``store.stories``, ``store.fetch``) and create them with
-:meth:`Store.ensure_schema`. Writes are bulk (Arrow) and transactional: a batch is all in or not at all,
-so an interrupted ``add`` never leaves half an article, and adding is idempotent.
+``Store.open(target)`` picks the backend; every table exists from the first open (versioned migrations,
+``store.schema``). Writes are bulk and transactional: a batch is all in or not at all, so an interrupted
+``add`` never leaves half an article, and adding is idempotent. See docs/storage.md.
 """
 
-from newsweave.store.duck import Store, default_db_path
+from newsweave.store.backends import open_store
+from newsweave.store.duck import DuckStore, default_db_path
+from newsweave.store.protocol import Store, is_store_url
 
-__all__ = ["Store", "default_db_path"]
+__all__ = ["DuckStore", "Store", "default_db_path", "is_store_url", "open_store"]

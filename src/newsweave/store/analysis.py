@@ -11,36 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import pyarrow as pa
-
 from newsweave.errors import StoreError
 from newsweave.model import Analysis, Entity, EntityMention, Quantity, Quote, Sentence, Span
+from newsweave.store.base import IDS, SqlStore
 
-ANALYSIS_DDL = """
-CREATE TABLE IF NOT EXISTS analysis_runs (
-    article_id VARCHAR PRIMARY KEY, analysed_at TIMESTAMPTZ, model VARCHAR
-);
-CREATE TABLE IF NOT EXISTS analysis_sentences (
-    article_id VARCHAR, idx INTEGER, "start" INTEGER, "end" INTEGER, paragraph INTEGER
-);
-CREATE TABLE IF NOT EXISTS analysis_mentions (
-    article_id VARCHAR, idx INTEGER, "start" INTEGER, "end" INTEGER, text VARCHAR, label VARCHAR,
-    canonical VARCHAR
-);
-CREATE TABLE IF NOT EXISTS analysis_entities (
-    article_id VARCHAR, canonical VARCHAR, label VARCHAR, aliases VARCHAR[], key VARCHAR
-);
-CREATE TABLE IF NOT EXISTS analysis_quotes (
-    article_id VARCHAR, idx INTEGER, part_starts INTEGER[], part_ends INTEGER[], direct BOOLEAN,
-    speaker VARCHAR, speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR, cue_start INTEGER,
-    cue_end INTEGER
-);
-CREATE TABLE IF NOT EXISTS analysis_quantities (
-    article_id VARCHAR, idx INTEGER, "start" INTEGER, "end" INTEGER, text VARCHAR, value DOUBLE,
-    low DOUBLE, high DOUBLE, unit VARCHAR, counted VARCHAR, counted_start INTEGER, counted_end INTEGER,
-    hedge VARCHAR, kind VARCHAR, resolved VARCHAR
-);
-"""
 TABLES = (
     "analysis_runs",
     "analysis_sentences",
@@ -52,7 +26,19 @@ TABLES = (
 
 
 def ensure_analysis_schema(store: Any) -> None:
-    store.ensure_schema(ANALYSIS_DDL)
+    """Kept for old callers: the analysis tables exist from a store's first open (``store.schema``)."""
+
+
+_COLUMNS = {
+    "analysis_runs": ("article_id", "analysed_at", "model"),
+    "analysis_sentences": ("article_id", "idx", "start", "end", "paragraph"),
+    "analysis_mentions": ("article_id", "idx", "start", "end", "text", "label", "canonical"),
+    "analysis_entities": ("article_id", "canonical", "label", "aliases", "key"),
+    "analysis_quotes": ("article_id", "idx", "part_starts", "part_ends", "direct", "speaker", "speaker_start",
+                        "speaker_end", "cue", "cue_start", "cue_end"),
+    "analysis_quantities": ("article_id", "idx", "start", "end", "text", "value", "low", "high", "unit",
+                            "counted", "counted_start", "counted_end", "hedge", "kind", "resolved"),
+}  # fmt: skip
 
 
 def _opt(span: Span | None, attr: str) -> int | None:
@@ -102,59 +88,43 @@ def _rows(analyses: Sequence[Analysis], model: str | None) -> dict[str, list[dic
     return rows
 
 
-def _schema(store: Any, table: str) -> pa.Schema:
-    return store.con.sql(f'SELECT * FROM "{table}" LIMIT 0').to_arrow_table().schema
-
-
-def save_analysis(store: Any, analyses: Sequence[Analysis], model: str | None = None) -> int:
-    """Store the analyses, replacing earlier results for the same articles. Returns how many were saved."""
+def save_analysis(store: SqlStore, analyses: Sequence[Analysis], model: str | None = None) -> int:
+    """Store the analyses, replacing earlier results for the same articles (one transaction, under the
+    ``analysis`` lock). Returns how many were saved."""
     if not analyses:
         return 0
-    ensure_analysis_schema(store)
     rows = _rows(analyses, model)
     ids = sorted({a.article_id for a in analyses})
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
     try:
-        for table in TABLES:
-            con.execute(f'DELETE FROM "{table}" WHERE article_id IN (SELECT unnest(?))', [ids])
-            if rows[table]:
-                store.insert_arrow(table, pa.Table.from_pylist(rows[table], schema=_schema(store, table)))
-        con.execute("COMMIT")
+        with store.lock("analysis"), store.transaction():
+            for table in TABLES:
+                store.execute(f'DELETE FROM "{table}" WHERE article_id IN {IDS}', [ids])
+                store.insert_records(table, rows[table])
+    except StoreError:
+        raise
     except Exception as e:
-        con.execute("ROLLBACK")
         raise StoreError(f"cannot save analysis: {e}") from e
     return len(ids)
 
 
-def analysed_ids(store: Any) -> list[str]:
-    if not _has_tables(store):
-        return []
-    return [
-        r[0] for r in store.con.execute("SELECT article_id FROM analysis_runs ORDER BY article_id").fetchall()
-    ]
+def analysed_ids(store: SqlStore) -> list[str]:
+    return [r[0] for r in store.query("SELECT article_id FROM analysis_runs ORDER BY article_id")]
 
 
-def _fetch(store: Any, table: str, article_id: str, order: str = "idx") -> list[dict[str, Any]]:
-    cur = store.con.execute(f'SELECT * FROM "{table}" WHERE article_id = ? ORDER BY {order}', [article_id])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+def _fetch(store: SqlStore, table: str, article_id: str, order: str = "idx") -> list[dict[str, Any]]:
+    cols = _COLUMNS[table]
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    rows = store.query(f'SELECT {quoted} FROM "{table}" WHERE article_id = ? ORDER BY {order}', [article_id])
+    return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
 def _span(aid: str, start: int | None, end: int | None) -> Span | None:
     return Span(aid, start, end) if start is not None and end is not None else None
 
 
-def _has_tables(store: Any) -> bool:
-    rows = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'analysis_runs'"
-    ).fetchall()
-    return bool(rows and rows[0][0])
-
-
-def load_analysis(store: Any, article_id: str) -> Analysis | None:
+def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None if it was never analysed (read-only safe)."""
-    if not _has_tables(store) or not _fetch(store, "analysis_runs", article_id, "article_id"):
+    if not _fetch(store, "analysis_runs", article_id, "article_id"):
         return None
     a = article_id
     sentences = tuple(
@@ -199,41 +169,69 @@ def load_analysis(store: Any, article_id: str) -> Analysis | None:
     return Analysis(a, sentences, mentions, entities, quotes, quantities)
 
 
-def entity_keys(store: Any, article_ids: Sequence[str]) -> dict[str, list[str]]:
+def entity_keys(store: SqlStore, article_ids: Sequence[str]) -> dict[str, list[str]]:
     """The clustering's entity channel of analysed articles: each name mention's entity key, in order
     (:func:`newsweave.cluster.features.mention_keys`). Articles never analysed are absent."""
     from newsweave.cluster.features import mention_keys
 
-    if not article_ids or not _has_tables(store):
+    if not article_ids:
         return {}
-    store.con.register("_nw_ek", pa.table({"id": list(article_ids)}))
-    try:
-        rows = store.con.execute(
-            "SELECT r.article_id, m.canonical, m.label, e.key FROM analysis_runs r "
-            "JOIN _nw_ek i ON r.article_id = i.id "
-            "LEFT JOIN analysis_mentions m ON m.article_id = r.article_id "
-            "LEFT JOIN (SELECT DISTINCT ON (article_id, canonical) article_id, canonical, key "
-            "           FROM analysis_entities) e ON e.article_id = m.article_id AND e.canonical = m.canonical "
-            "ORDER BY r.article_id, m.idx"
-        ).fetchall()
-    finally:
-        store.con.unregister("_nw_ek")
+    rows = store.query(
+        "SELECT r.article_id, m.canonical, m.label, e.key FROM analysis_runs r "
+        "LEFT JOIN analysis_mentions m ON m.article_id = r.article_id "
+        "LEFT JOIN (SELECT DISTINCT ON (article_id, canonical) article_id, canonical, key "
+        f"           FROM analysis_entities WHERE article_id IN {IDS} ORDER BY article_id, canonical, key) e "
+        "  ON e.article_id = m.article_id AND e.canonical = m.canonical "
+        f"WHERE r.article_id IN {IDS} ORDER BY r.article_id, m.idx",
+        [list(article_ids), list(article_ids)],
+    )
     grouped: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
     for aid, canonical, label, key in rows:
         grouped.setdefault(aid, []).append((canonical, label, key))
     return {aid: mention_keys(ms) for aid, ms in grouped.items()}
 
 
-def entity_names(store: Any, keys: Sequence[str]) -> dict[str, str]:
+def entity_names(store: SqlStore, keys: Sequence[str]) -> dict[str, str]:
     """Entity key -> the canonical name most often stored under it (for showing keys to a reader)."""
-    if not keys or not _has_tables(store):
+    if not keys:
         return {}
-    rows = store.con.execute(
-        "SELECT key, canonical, count(*) AS n FROM analysis_entities WHERE key IN (SELECT unnest(?)) "
+    rows = store.query(
+        f"SELECT key, canonical, count(*) AS n FROM analysis_entities WHERE key IN {IDS} "
         "GROUP BY key, canonical ORDER BY key, n DESC, canonical",
         [list(keys)],
-    ).fetchall()
+    )
     out: dict[str, str] = {}
     for key, canonical, _ in rows:
         out.setdefault(key, canonical)
     return out
+
+
+def sentence_spans(store: SqlStore) -> list[tuple[str, int, int]]:
+    """(article id, start, end) of every stored sentence, by article and position (search's claims)."""
+    rows = store.query('SELECT article_id, "start", "end" FROM analysis_sentences ORDER BY article_id, idx')
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def entity_index_rows(store: SqlStore) -> list[tuple[str, str, list[str], list[str]]]:
+    """(canonical name, label, aliases, article ids) of every stored entity, one row per name and label
+    across articles (search's entities)."""
+    ids = store.query(
+        "SELECT canonical, label, array_agg(DISTINCT article_id) FROM analysis_entities "
+        "GROUP BY canonical, label ORDER BY canonical, label"
+    )
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for canonical, label, alias in store.query(
+        "SELECT DISTINCT canonical, label, a FROM (SELECT canonical, label, unnest(aliases) AS a "
+        "FROM analysis_entities) t WHERE a IS NOT NULL"
+    ):
+        aliases.setdefault((canonical, label), []).append(alias)
+    return [(r[0], r[1], sorted(aliases.get((r[0], r[1]), [])), sorted(r[2] or [])) for r in ids]
+
+
+def first_mentions(store: SqlStore) -> dict[tuple[str, str], tuple[int, int]]:
+    """(article id, canonical name) -> (start, end) of the entity's first mention in that article."""
+    rows = store.query(
+        'SELECT DISTINCT ON (article_id, canonical) article_id, canonical, "start", "end" '
+        "FROM analysis_mentions ORDER BY article_id, canonical, idx"
+    )
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}

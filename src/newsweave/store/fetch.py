@@ -19,23 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsweave.model import ArticleVersion
-from newsweave.store.duck import Store
+from newsweave.store.base import IDS, SqlStore
 
-FETCH_DDL = """
-CREATE TABLE IF NOT EXISTS fetch_state (
-    url VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, polled_at TIMESTAMPTZ, outcome VARCHAR,
-    failures INTEGER
-);
-CREATE TABLE IF NOT EXISTS fetch_keys (
-    key VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, fingerprint VARCHAR, seen_at TIMESTAMPTZ
-);
-CREATE TABLE IF NOT EXISTS article_versions (
-    article_id VARCHAR NOT NULL, version INTEGER NOT NULL, content_id VARCHAR, fetched_at TIMESTAMPTZ,
-    url VARCHAR, title VARCHAR, subtitle VARCHAR, text VARCHAR, published_at TIMESTAMPTZ,
-    published_raw VARCHAR, updated_at TIMESTAMPTZ, updated_raw VARCHAR,
-    PRIMARY KEY (article_id, version)
-);
-"""
 _VERSION_COLUMNS = (
     "article_id",
     "version",
@@ -62,22 +47,22 @@ class FetchState:
     failures: int = 0
 
 
-def ensure_fetch_schema(store: Store) -> None:
-    store.ensure_schema(FETCH_DDL)
+def ensure_fetch_schema(store: SqlStore) -> None:
+    """Kept for old callers: the fetch tables exist from a store's first open (``store.schema``)."""
 
 
-def get_state(store: Store, url: str) -> FetchState | None:
-    rows = store.con.execute(
+def get_state(store: SqlStore, url: str) -> FetchState | None:
+    rows = store.query(
         "SELECT url, etag, last_modified, polled_at, outcome, failures FROM fetch_state WHERE url = ?", [url]
-    ).fetchall()
+    )
     if not rows:
         return None
     r = rows[0]
     return FetchState(r[0], r[1], r[2], _utc(r[3]), r[4] or "", int(r[5] or 0))
 
 
-def save_state(store: Store, state: FetchState) -> None:
-    store.con.execute(
+def save_state(store: SqlStore, state: FetchState) -> None:
+    store.execute(
         """INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
            polled_at = excluded.polled_at, outcome = excluded.outcome, failures = excluded.failures""",
@@ -85,63 +70,56 @@ def save_state(store: Store, state: FetchState) -> None:
     )
 
 
-def known_key(store: Store, keys: Sequence[str]) -> tuple[str, str | None] | None:
+def known_key(store: SqlStore, keys: Sequence[str]) -> tuple[str, str | None] | None:
     """(article id, fingerprint) of the first of ``keys`` already recorded, or None."""
     for key in keys:
-        rows = store.con.execute(
-            "SELECT article_id, fingerprint FROM fetch_keys WHERE key = ?", [key]
-        ).fetchall()
+        rows = store.query("SELECT article_id, fingerprint FROM fetch_keys WHERE key = ?", [key])
         if rows:
             return str(rows[0][0]), rows[0][1]
     return None
 
 
 def record_version(
-    store: Store, keys: Sequence[str], fingerprint: str | None, version: ArticleVersion
+    store: SqlStore, keys: Sequence[str], fingerprint: str | None, version: ArticleVersion
 ) -> int | None:
     """Record ``version`` (its ``version`` number is ignored) for ``version.article_id`` under ``keys``.
 
     Returns the version number written, or None when the text equals the latest version's (only the keys
     and fingerprint are brought up to date then). One transaction.
     """
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        latest = store.con.execute(
+    with store.lock("versions"), store.transaction():
+        latest = store.query(
             "SELECT version, content_id FROM article_versions WHERE article_id = ? ORDER BY version DESC LIMIT 1",
             [version.article_id],
-        ).fetchall()
+        )
         number: int | None
         if latest and latest[0][1] == version.content_id:
             number = None
         else:
             number = int(latest[0][0]) + 1 if latest else 1
             row = _version_row(version, number)
-            store.con.execute(
+            store.execute(
                 f"INSERT INTO article_versions ({', '.join(_VERSION_COLUMNS)}) "
                 f"VALUES ({', '.join('?' for _ in _VERSION_COLUMNS)})",
                 [row[c] for c in _VERSION_COLUMNS],
             )
         now = datetime.now(UTC)
         for key in keys:
-            store.con.execute(
+            store.execute(
                 """INSERT INTO fetch_keys VALUES (?, ?, ?, ?)
                    ON CONFLICT (key) DO UPDATE SET article_id = excluded.article_id,
                    fingerprint = excluded.fingerprint, seen_at = excluded.seen_at""",
                 [key, version.article_id, fingerprint, now],
             )
-        store.con.execute("COMMIT")
-    except Exception:
-        store.con.execute("ROLLBACK")
-        raise
     return number
 
 
-def mark_seen(store: Store, keys: Sequence[str], fingerprint: str | None) -> None:
+def mark_seen(store: SqlStore, keys: Sequence[str], fingerprint: str | None) -> None:
     """Record keys that led to no article (the page was refused or empty) so they are not fetched again
     until their fingerprint changes."""
     now = datetime.now(UTC)
     for key in keys:
-        store.con.execute(
+        store.execute(
             """INSERT INTO fetch_keys VALUES (?, '', ?, ?)
                ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at
                WHERE fetch_keys.article_id = ''""",
@@ -149,19 +127,15 @@ def mark_seen(store: Store, keys: Sequence[str], fingerprint: str | None) -> Non
         )
 
 
-def stored_versions(store: Store, article_ids: Sequence[str]) -> dict[str, list[ArticleVersion]]:
-    """The versions of each article that has two or more, oldest first; creates nothing (a store that never
-    fetched has no versions table, and a read-only store cannot get one)."""
-    n = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_versions'"
-    ).fetchone()
-    if not n or not n[0] or not article_ids:
+def stored_versions(store: SqlStore, article_ids: Sequence[str]) -> dict[str, list[ArticleVersion]]:
+    """The versions of each article that has two or more, oldest first (read-only safe)."""
+    if not article_ids:
         return {}
-    rows = store.con.execute(
-        f"SELECT {', '.join(_VERSION_COLUMNS)} FROM article_versions WHERE article_id IN (SELECT unnest(?)) "
+    rows = store.query(
+        f"SELECT {', '.join(_VERSION_COLUMNS)} FROM article_versions WHERE article_id IN {IDS} "
         "ORDER BY article_id, version",
         [list(article_ids)],
-    ).fetchall()
+    )
     out: dict[str, list[ArticleVersion]] = {}
     for r in rows:
         v = _row_version(dict(zip(_VERSION_COLUMNS, r, strict=True)))
@@ -169,27 +143,27 @@ def stored_versions(store: Store, article_ids: Sequence[str]) -> dict[str, list[
     return {a: vs for a, vs in out.items() if len(vs) > 1}
 
 
-def versions_of(store: Store, article_id: str) -> list[ArticleVersion]:
+def versions_of(store: SqlStore, article_id: str) -> list[ArticleVersion]:
     """Every version of an article, oldest first (empty for an article that was never fetched)."""
-    rows = store.con.execute(
+    rows = store.query(
         f"SELECT {', '.join(_VERSION_COLUMNS)} FROM article_versions WHERE article_id = ? ORDER BY version",
         [article_id],
-    ).fetchall()
+    )
     return [_row_version(dict(zip(_VERSION_COLUMNS, r, strict=True))) for r in rows]
 
 
-def article_for_url(store: Store, url: str) -> str | None:
+def article_for_url(store: SqlStore, url: str) -> str | None:
     """The article a fetched URL became (through its ``url:`` key or a version's URL), or None."""
-    rows = store.con.execute(
+    rows = store.query(
         """SELECT article_id FROM fetch_keys WHERE key = ?
            UNION ALL SELECT article_id FROM article_versions WHERE url = ? LIMIT 1""",
         [f"url:{url}", url],
-    ).fetchall()
+    )
     return str(rows[0][0]) if rows else None
 
 
-def count_versions(store: Store) -> int:
-    return int(store.con.execute("SELECT count(*) FROM article_versions").fetchall()[0][0])
+def count_versions(store: SqlStore) -> int:
+    return int(store.query("SELECT count(*) FROM article_versions")[0][0])
 
 
 def _version_row(v: ArticleVersion, number: int) -> dict[str, Any]:

@@ -20,28 +20,7 @@ from newsweave.cluster.storylines import StorylineLink, StorylineMerge, storylin
 from newsweave.errors import NotFoundError
 from newsweave.model import Story
 from newsweave.store.analysis import entity_names
-from newsweave.store.duck import Store
-
-STORYLINES_DDL = """
-CREATE TABLE IF NOT EXISTS story_storylines (
-    story_id VARCHAR PRIMARY KEY,
-    storyline_id VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS storyline_merges (
-    survivor VARCHAR,
-    absorbed VARCHAR,
-    story_id VARCHAR,
-    merged_at TIMESTAMPTZ
-);
-CREATE TABLE IF NOT EXISTS storyline_links (
-    a VARCHAR,
-    b VARCHAR,
-    similarity DOUBLE,
-    entities VARCHAR,
-    terms VARCHAR,
-    linked_at TIMESTAMPTZ
-);
-"""
+from newsweave.store.base import IDS, SqlStore
 
 
 @dataclass(frozen=True)
@@ -76,14 +55,13 @@ def _when(s: Story) -> tuple[bool, float]:
     return (s.first_seen is None, s.first_seen.timestamp() if s.first_seen else 0.0)
 
 
-def ensure_storylines_schema(store: Store) -> None:
-    store.ensure_schema(STORYLINES_DDL)
+def ensure_storylines_schema(store: SqlStore) -> None:
+    """Kept for old callers: the storyline tables exist from a store's first open (``store.schema``)."""
 
 
-def storyline_resolver(store: Store) -> Callable[[str], str]:
+def storyline_resolver(store: SqlStore) -> Callable[[str], str]:
     """A function from a stored storyline id to its current id (following merges)."""
-    ensure_storylines_schema(store)
-    merged = dict(store.con.execute("SELECT absorbed, survivor FROM storyline_merges").fetchall())
+    merged = dict(store.query("SELECT absorbed, survivor FROM storyline_merges"))
 
     def resolve(line: str) -> str:
         seen = set()
@@ -95,22 +73,23 @@ def storyline_resolver(store: Store) -> Callable[[str], str]:
     return resolve
 
 
-def storylines_of(store: Store, story_ids: Sequence[str] | None = None) -> dict[str, str]:
+def storylines_of(store: SqlStore, story_ids: Sequence[str] | None = None) -> dict[str, str]:
     """Story id -> current storyline id (a story with no row is its own storyline)."""
-    ensure_storylines_schema(store)
     resolve = storyline_resolver(store)
-    rows = dict(store.con.execute("SELECT story_id, storyline_id FROM story_storylines").fetchall())
+    rows = dict(store.query("SELECT story_id, storyline_id FROM story_storylines"))
     ids = rows.keys() if story_ids is None else story_ids
     return {sid: resolve(rows.get(sid) or storyline_id_for(sid)) for sid in ids}
 
 
-def stored_storyline_merges(store: Store) -> list[tuple[str, str]]:
-    ensure_storylines_schema(store)
-    return [tuple(r) for r in store.con.execute("SELECT absorbed, survivor FROM storyline_merges").fetchall()]
+def stored_storyline_merges(store: SqlStore) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in store.query("SELECT absorbed, survivor FROM storyline_merges ORDER BY merged_at, absorbed")
+    ]
 
 
 def save_storylines(
-    store: Store,
+    store: SqlStore,
     assignment: Mapping[str, str],
     merges: Iterable[StorylineMerge],
     links: Iterable[StorylineLink],
@@ -120,24 +99,18 @@ def save_storylines(
 
     Runs inside the caller's transaction; ``replace_all`` (recluster) first clears the assignment and the
     links (the merges stay, so an absorbed id still leads to its survivor)."""
-    ensure_storylines_schema(store)
-    con = store.con
     if replace_all:
         for table in ("story_storylines", "storyline_links"):
-            con.execute(f"DELETE FROM {table}")
+            store.execute(f"DELETE FROM {table}")
     ids = list(assignment)
     if ids:
-        con.register("_nw_sl", pa.table({"id": ids}))
-        try:
-            con.execute("DELETE FROM story_storylines WHERE story_id IN (SELECT id FROM _nw_sl)")
-        finally:
-            con.unregister("_nw_sl")
+        store.execute(f"DELETE FROM story_storylines WHERE story_id IN {IDS}", [ids])
         store.insert_arrow(
             "story_storylines", pa.table({"story_id": ids, "storyline_id": [assignment[i] for i in ids]})
         )
     now = datetime.now(UTC)
     ts = pa.timestamp("us", tz="UTC")
-    known = {tuple(r) for r in con.execute("SELECT survivor, absorbed FROM storyline_merges").fetchall()}
+    known = {tuple(r) for r in store.query("SELECT survivor, absorbed FROM storyline_merges")}
     new_merges = [m for m in merges if (m.survivor, m.absorbed) not in known]
     store.insert_arrow(
         "storyline_merges",
@@ -150,7 +123,7 @@ def save_storylines(
             }
         ),
     )
-    linked = {tuple(r) for r in con.execute("SELECT a, b FROM storyline_links").fetchall()}
+    linked = {tuple(r) for r in store.query("SELECT a, b FROM storyline_links")}
     new_links = [k for k in links if (k.a, k.b) not in linked and (k.b, k.a) not in linked]
     store.insert_arrow(
         "storyline_links",
@@ -167,13 +140,13 @@ def save_storylines(
     )
 
 
-def forget_stories(store: Store, story_ids: Sequence[str]) -> None:
+def forget_stories(store: SqlStore, story_ids: Sequence[str]) -> None:
     """Drop the storyline rows of stories that no longer exist (merged into others)."""
-    for sid in story_ids:
-        store.con.execute("DELETE FROM story_storylines WHERE story_id = ?", [sid])
+    if story_ids:
+        store.execute(f"DELETE FROM story_storylines WHERE story_id IN {IDS}", [list(story_ids)])
 
 
-def list_storylines(store: Store, stories: Sequence[Story]) -> list[Storyline]:
+def list_storylines(store: SqlStore, stories: Sequence[Story]) -> list[Storyline]:
     """The storylines over ``stories`` (every stored story), most articles first; links resolved."""
     of = storylines_of(store, [s.id for s in stories])
     groups: dict[str, list[Story]] = {}
@@ -188,7 +161,7 @@ def list_storylines(store: Store, stories: Sequence[Story]) -> list[Storyline]:
     return sorted(out, key=lambda x: (-x.n_articles, x.id))
 
 
-def get_storyline(store: Store, storyline_id: str, stories: Sequence[Story]) -> Storyline:
+def get_storyline(store: SqlStore, storyline_id: str, stories: Sequence[Story]) -> Storyline:
     """One storyline by id or unique id prefix; a merged id leads to the survivor."""
     resolve = storyline_resolver(store)
     lines = {x.id: x for x in list_storylines(store, stories)}
@@ -209,10 +182,10 @@ def replace_line(s: Story, line: str) -> Story:
     return s if s.storyline_id == line else replace(s, storyline_id=line)
 
 
-def _links(store: Store) -> list[StorylineLink]:
+def _links(store: SqlStore) -> list[StorylineLink]:
     """The stored links, their stories' ids following story merges (a link made before a merge), their
     entity keys shown as the analysis' canonical names where there is one."""
-    merged = dict(store.con.execute("SELECT absorbed, survivor FROM story_merges").fetchall())
+    merged = dict(store.query("SELECT absorbed, survivor FROM story_merges"))
 
     def story(sid: str) -> str:
         seen = set()
@@ -221,9 +194,9 @@ def _links(store: Store) -> list[StorylineLink]:
             sid = merged[sid]
         return sid
 
-    rows = store.con.execute(
+    rows = store.query(
         "SELECT a, b, similarity, entities, terms FROM storyline_links ORDER BY linked_at, a, b"
-    ).fetchall()
+    )
     names = entity_names(store, sorted({k for r in rows for k in json.loads(r[3] or "[]")}))
     return [
         StorylineLink(

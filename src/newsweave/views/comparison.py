@@ -83,9 +83,7 @@ def compare_story(
     store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
 ) -> StoryComparison:
     """The comparison of story ``story_id`` (an id or a unique prefix; merged ids follow the merge)."""
-    from newsweave.store.stories import get_story
-
-    story = get_story(store, story_id)
+    story = store.get_story(story_id)
     articles = store.get_articles(list(story.article_ids))
     analyses = _analyses(store, articles) if options.analyse and articles else None
     comparison = compare_articles(articles, analyses, options.compare)
@@ -115,14 +113,7 @@ def _version_changes(store: Store, comparison: Comparison) -> tuple[VersionChang
 
 def _version(store: Store, story: Story) -> tuple[Any, ...]:
     """What the comparison of ``story`` depends on besides the options: members and analysis times."""
-    try:
-        rows = store.con.execute(
-            "SELECT max(analysed_at), count(*) FROM analysis_runs WHERE article_id IN (SELECT unnest(?))",
-            [list(story.article_ids)],
-        ).fetchall()
-    except Exception:  # no analysis table yet
-        rows = [(None, 0)]
-    return (story.id, story.article_ids, rows[0][0], rows[0][1])
+    return (story.id, story.article_ids, *store.analysis_version(story.article_ids))
 
 
 class ComparisonCache:
@@ -138,9 +129,7 @@ class ComparisonCache:
     def get(
         self, store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
     ) -> StoryComparison:
-        from newsweave.store.stories import get_story
-
-        story = get_story(store, story_id)
+        story = store.get_story(story_id)
         key = (*_version(store, story), options)
         with self._lock:
             hit = self._items.get(key)

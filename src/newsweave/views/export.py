@@ -1,6 +1,7 @@
 """Every stored row of one kind, written as CSV, JSON Lines or Parquet (``newsweave export``).
 
-Kinds: ``articles`` (metadata and text), ``stories`` (members, outlets, time span), ``quotes`` and
+Kinds: ``articles`` (metadata and text), ``stories`` (members, outlets, time span), ``claims`` (of each
+story's comparison, :mod:`newsweave.views.claims`), ``quotes`` and
 ``numbers`` (from the stored analyses, each with its article, outlet and character span). Rows are read
 and written in batches, so a large store is exported in bounded memory; nothing is left out: the count
 written is returned and equals the rows stored.
@@ -22,8 +23,10 @@ import pyarrow.parquet as pq
 
 from newsweave.errors import UsageError
 from newsweave.store import Store
+from newsweave.views.claims import CLAIM_SCHEMA, claim_rows
+from newsweave.views.comparison import StoryCompareOptions
 
-EXPORT_KINDS = ("articles", "stories", "quotes", "numbers")
+EXPORT_KINDS = ("articles", "stories", "claims", "quotes", "numbers")
 EXPORT_FORMATS = ("csv", "jsonl", "parquet")
 BATCH = 1000  # rows per write (bounded memory; a batch of 1,000 full articles is a few MB)
 
@@ -51,13 +54,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 }  # fmt: skip
 
 
-def _has(store: Store, table: str) -> bool:
-    rows = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def _articles(store: Store) -> Iterator[dict[str, Any]]:
     for a in store.iter_articles(batch=BATCH):
         yield {
@@ -69,33 +65,13 @@ def _articles(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _stories(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "stories"):
-        return
-    from newsweave.store.stories import list_stories
-
-    for s in list_stories(store):
+    for s in store.list_stories():
         yield {"id": s.id, "title": s.title, "n_articles": len(s.article_ids), "sources": list(s.sources),
                "article_ids": list(s.article_ids), "first_seen": s.first_seen, "last_seen": s.last_seen}  # fmt: skip
 
 
-def _analysis_rows(store: Store, sql: str) -> Iterator[tuple[Any, ...]]:
-    cur = store.con.cursor()
-    try:
-        cur.execute(sql)
-        while rows := cur.fetchmany(BATCH):
-            yield from rows
-    finally:
-        cur.close()
-
-
 def _quotes(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "analysis_quotes"):
-        return
-    sql = (
-        "SELECT q.article_id, q.idx, a.source, q.speaker, q.cue, q.direct, q.part_starts, q.part_ends, a.text "
-        "FROM analysis_quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.article_id, q.idx"
-    )
-    for aid, idx, source, speaker, cue, direct, starts, ends, text in _analysis_rows(store, sql):
+    for aid, idx, source, speaker, cue, direct, starts, ends, text in store.export_rows("quotes", BATCH):
         parts = list(zip(starts or [], ends or [], strict=True))
         yield {"article_id": aid, "idx": idx, "source": source, "speaker": speaker, "cue": cue, "direct": direct,
                "text": " … ".join(text[s:e] for s, e in parts), "start": min((s for s, _ in parts), default=None),
@@ -103,26 +79,25 @@ def _quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _numbers(store: Store) -> Iterator[dict[str, Any]]:
-    if not _has(store, "analysis_quantities"):
-        return
     cols = ("article_id", "idx", "source", "text", "value", "low", "high", "unit", "counted", "hedge", "kind",
             "resolved", "start", "end")  # fmt: skip
-    sql = (
-        "SELECT x.article_id, x.idx, a.source, x.text, x.value, x.low, x.high, x.unit, x.counted, x.hedge, "
-        'x.kind, x.resolved, x."start", x."end" FROM analysis_quantities x JOIN articles a ON a.id = x.article_id '
-        "ORDER BY x.article_id, x.idx"
-    )
-    for r in _analysis_rows(store, sql):
+    for r in store.export_rows("numbers", BATCH):
         yield dict(zip(cols, r, strict=True))
 
 
 _ROWS = {"articles": _articles, "stories": _stories, "quotes": _quotes, "numbers": _numbers}
+SCHEMAS["claims"] = CLAIM_SCHEMA
 
 
-def export_rows(store: Store, kind: str) -> Iterator[dict[str, Any]]:
-    """Every stored row of ``kind`` as a dict (columns as in :data:`SCHEMAS`)."""
+def export_rows(
+    store: Store, kind: str, compare: StoryCompareOptions | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every stored row of ``kind`` as a dict (columns as in :data:`SCHEMAS`); claims come from the
+    comparison of each stored story (``compare``: its options)."""
     if kind not in EXPORT_KINDS:
         raise UsageError(f"cannot export {kind!r}; choose from {', '.join(EXPORT_KINDS)}")
+    if kind == "claims":
+        return claim_rows(store, compare)
     return _ROWS[kind](store)
 
 
@@ -164,13 +139,19 @@ def _write_text(rows: Iterator[dict[str, Any]], kind: str, fmt: str, out: IO[str
     return n
 
 
-def export(store: Store, kind: str, fmt: str, out: Path | IO[str] | None = None) -> int:
+def export(
+    store: Store,
+    kind: str,
+    fmt: str,
+    out: Path | IO[str] | None = None,
+    compare: StoryCompareOptions | None = None,
+) -> int:
     """Write every row of ``kind`` in ``fmt`` to the file ``out`` (or the text stream, default stdout).
     A file is written beside its final name and renamed at the end, so it is whole or absent.
     Returns the number of rows written."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
-    rows = export_rows(store, kind)
+    rows = export_rows(store, kind, compare)
     if not isinstance(out, Path):
         if fmt == "parquet":
             raise UsageError("parquet is binary: give a file (--out FILE)")
@@ -200,8 +181,8 @@ def export(store: Store, kind: str, fmt: str, out: Path | IO[str] | None = None)
     return n
 
 
-def export_text(store: Store, kind: str, fmt: str) -> str:
+def export_text(store: Store, kind: str, fmt: str, compare: StoryCompareOptions | None = None) -> str:
     """The export as one string (CSV or JSON Lines), for small stores and tests."""
     buf = io.StringIO()
-    export(store, kind, fmt, buf)
+    export(store, kind, fmt, buf, compare)
     return buf.getvalue()

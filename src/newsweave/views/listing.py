@@ -110,86 +110,29 @@ def list_articles(
     """Stored articles in publication order (undated last), filtered, one page at a time."""
     _check_limit(limit)
     offset = decode_cursor(cursor)
-    found = _article_condition(store, flt)
-    if found is None:
-        return Page([], 0, None)
-    cond, params = found
-    total = int(store.con.execute(f"SELECT count(*) FROM articles{cond}", params).fetchall()[0][0])
-    ids = _article_ids(store, cond, params, f" LIMIT {int(limit)} OFFSET {int(offset)}")
+    ids, total = _find(store, flt, limit, offset)
     return _page(store.get_articles(ids), offset, limit, total, lambda a: article_obj(a, flt.with_text))
 
 
 def filtered_articles(store: Store, flt: ArticleFilter = ArticleFilter()) -> list[Article]:
     """Every stored article the filter keeps, in publication order (undated last): what ``articles``
     prints with a filter."""
-    found = _article_condition(store, flt)
-    if found is None:
-        return []
-    return store.get_articles(_article_ids(store, *found))
+    return store.get_articles(_find(store, flt)[0])
 
 
-def _article_ids(store: Store, cond: str, params: list[Any], page: str = "") -> list[str]:
-    sql = f"SELECT id FROM articles{cond} ORDER BY published_at NULLS LAST, added_at, id{page}"
-    return [r[0] for r in store.con.execute(sql, params).fetchall()]
-
-
-def _article_condition(store: Store, flt: ArticleFilter) -> tuple[str, list[Any]] | None:
-    """The WHERE clause and its parameters for ``flt``; None when nothing can match."""
-    where: list[str] = []
-    params: list[Any] = []
-    if flt.source:
-        where.append("source = ?")
-        params.append(flt.source)
-    if flt.since is not None:
-        where.append("published_at >= ?")
-        params.append(flt.since)
-    if flt.until is not None:
-        where.append("published_at < ?")
-        params.append(flt.until)
-    for word in (flt.query or "").split():
-        where.append("(coalesce(title, '') || ' ' || text) ILIKE ? ESCAPE '\\'")
-        params.append(_like(word))
-    if flt.entity:
-        if not _has_mentions(store):  # never analysed: no article names anything
-            return None
-        where.append(f"id IN ({_NAMING})")
-        params += [_like(flt.entity)] * 2
-    return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-# Articles naming an entity: its canonical name or the words used for it (two LIKE parameters).
-_NAMING = (
-    "SELECT article_id FROM analysis_mentions WHERE canonical ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\'"
-)
-
-
-def _like(word: str) -> str:
-    """A LIKE pattern matching ``word`` anywhere, its own % _ and \\ taken literally."""
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _has_mentions(store: Store) -> bool:
-    rows = store.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'analysis_mentions'"
-    ).fetchall()
-    return bool(rows[0][0])
-
-
-def _naming_stories(store: Store, entity: str) -> set[str]:
-    if not _has_mentions(store):
-        return set()
-    rows = store.con.execute(
-        f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({_NAMING})", [_like(entity)] * 2
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def _member_titles(store: Store) -> dict[str, str]:
-    rows = store.con.execute(
-        "SELECT s.story_id, string_agg(coalesce(a.title, ''), ' ') FROM story_articles s "
-        "JOIN articles a ON a.id = s.article_id GROUP BY s.story_id"
-    ).fetchall()
-    return {r[0]: r[1] or "" for r in rows}
+def _find(
+    store: Store, flt: ArticleFilter, limit: int | None = None, offset: int = 0
+) -> tuple[list[str], int]:
+    """The ids the filter keeps (one page with ``limit``), and how many it keeps in all."""
+    return store.find_article_ids(
+        source=flt.source,
+        since=flt.since,
+        until=flt.until,
+        words=(flt.query or "").split(),
+        entity=flt.entity or None,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _overlaps(s: Story, since: datetime | None, until: datetime | None) -> bool:
@@ -209,15 +152,13 @@ def _recency(s: Story) -> tuple[bool, float]:
 
 def filter_stories(store: Store, flt: StoryFilter = StoryFilter()) -> list[Story]:
     """Every stored story the filter keeps, in the filter's order."""
-    from newsweave.store.stories import list_stories as stored_stories
-
     if flt.sort not in STORY_SORTS:
         raise UsageError(f"sort must be one of {', '.join(STORY_SORTS)}, not {flt.sort!r}")
-    stories = stored_stories(store)
+    stories = store.list_stories()
     words = (flt.query or "").lower().split()
-    titles = _member_titles(store) if words else {}
+    titles = store.member_titles() if words else {}
     outlet = (flt.outlet or "").lower()
-    naming = _naming_stories(store, flt.entity) if flt.entity else None
+    naming = store.stories_naming(flt.entity) if flt.entity else None
     out = []
     for s in stories:
         if naming is not None and s.id not in naming:
@@ -251,7 +192,4 @@ def list_stories(
 
 def list_outlets(store: Store) -> list[str]:
     """Every outlet with a stored article, alphabetically (for the web app's filter)."""
-    rows = store.con.execute(
-        "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
-    ).fetchall()
-    return [r[0] for r in rows]
+    return store.outlets()

@@ -1,14 +1,18 @@
-"""Ranked search over the stored articles and their quotes (BM25, by the ``bm25s`` package).
+"""Ranked search over the stored articles, their quotes, claims and entities (BM25, by the ``bm25s`` package).
 
-Two indexes are built from the store: one document per article (its headline twice, then its text) and
-one per quote (the quoted words and the speaker's name, so a speaker's name finds their quotes). Every
-hit points into the article it came from (start, end of the quote or of the snippet around the match).
+Four indexes are built from the store: one document per article (its headline twice, then its text), one
+per quote (the quoted words and the speaker's name, so a speaker's name finds their quotes), one per claim
+(each sentence an article states, from its stored analysis) and one per entity (its canonical name and
+aliases, across articles). Every hit points into an article (start, end of the quote, the sentence, the
+snippet around the match, or an entity's first mention in the latest article naming it; an entity hit also
+gives its label and how many articles name it).
 ``speaker`` restricts the quotes to those whose speaker contains the name (case-insensitive); with it, an
 empty query lists that speaker's quotes in publication order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -23,7 +27,7 @@ from newsweave.store import Store
 
 log = logging.getLogger(__name__)
 
-KINDS = ("article", "quote")
+KINDS = ("article", "quote", "claim", "entity")
 # Characters of context on each side of the first match in an article's snippet (about a line of a
 # terminal either way; set by eye on the demo corpus, no measurement depends on it).
 SNIPPET_CONTEXT = 90
@@ -52,6 +56,8 @@ class Hit:
     start: int
     end: int
     speaker: str | None = None
+    label: str | None = None  # an entity's type (PERSON, ORG, GPE...)
+    articles: int | None = None  # how many articles name an entity
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +71,8 @@ class Hit:
             "start": self.start,
             "end": self.end,
             "speaker": self.speaker,
+            "label": self.label,
+            "articles": self.articles,
         }
 
 
@@ -78,6 +86,8 @@ class _Doc:
     start: int
     end: int
     speaker: str | None = None
+    label: str | None = None
+    articles: int | None = None
 
 
 def _tokens(texts: list[str]) -> list[list[str]]:
@@ -104,38 +114,30 @@ class _Index:
 
 def store_version(store: Store) -> tuple[Any, ...]:
     """Changes whenever articles are added or analysed (an index built before is then stale)."""
-    arts = store.con.execute("SELECT count(*), max(added_at) FROM articles").fetchall()[0]
-    try:
-        runs = store.con.execute("SELECT count(*), max(analysed_at) FROM analysis_runs").fetchall()[0]
-    except Exception:  # no analysis tables: nothing analysed
-        runs = (0, None)
-    return (*arts, *runs)
+    return store.content_version()
 
 
 class SearchIndex:
     """The BM25 indexes of one store at one moment (see :func:`store_version`)."""
 
-    def __init__(self, articles: _Index, quotes: _Index, version: tuple[Any, ...]) -> None:
+    def __init__(
+        self, articles: _Index, quotes: _Index, version: tuple[Any, ...], claims: _Index | None = None,
+        entities: _Index | None = None,
+    ) -> None:  # fmt: skip
         self.articles = articles
         self.quotes = quotes
+        self.claims = claims or _Index([], [])
+        self.entities = entities or _Index([], [])
         self.version = version
 
     @classmethod
     def build(cls, store: Store) -> SearchIndex:
         version = store_version(store)
-        rows = store.con.execute(
-            "SELECT id, source, title, published_at, text FROM articles ORDER BY published_at NULLS LAST, id"
-        ).fetchall()
+        rows, qrows = store.search_documents()
         meta = {r[0]: r for r in rows}
         adocs = [_Doc(r[0], r[1], r[2], r[3], r[4], 0, 0) for r in rows]
         atexts = [f"{r[2] or ''}\n{r[2] or ''}\n{r[4]}" for r in rows]
         qdocs: list[_Doc] = []
-        try:
-            qrows = store.con.execute(
-                "SELECT article_id, part_starts, part_ends, speaker FROM analysis_quotes ORDER BY article_id, idx"
-            ).fetchall()
-        except Exception:  # no analysis tables
-            qrows = []
         for aid, starts, ends, speaker in qrows:
             m = meta.get(aid)
             if m is None or not starts:
@@ -143,8 +145,10 @@ class SearchIndex:
             words = " … ".join(m[4][s:e] for s, e in zip(starts, ends, strict=True))
             qdocs.append(_Doc(aid, m[1], m[2], m[3], words, min(starts), max(ends), speaker))
         qtexts = [f"{d.text}\n{d.speaker or ''}" for d in qdocs]
-        log.info("search index: %d articles, %d quotes", len(adocs), len(qdocs))
-        return cls(_Index(adocs, atexts), _Index(qdocs, qtexts), version)
+        claims, entities = _claims_and_entities(store, meta)
+        log.info("search index: %d articles, %d quotes, %d claims, %d entities", len(adocs), len(qdocs),
+                 len(claims.docs), len(entities.docs))  # fmt: skip
+        return cls(_Index(adocs, atexts), _Index(qdocs, qtexts), version, claims, entities)
 
     def search(
         self, query: str, options: SearchOptions = SearchOptions(), offset: int = 0
@@ -159,38 +163,81 @@ class SearchIndex:
         speaker = (options.speaker or "").strip().lower()
         if not qtok and not speaker:
             raise UsageError("give words to search for, or a speaker")
-        hits: list[Hit] = []
-        if "article" in options.kinds and qtok and not speaker:
-            hits += self._hits(self.articles, qtok, "article", options, query)
-        if "quote" in options.kinds:
-            hits += self._hits(self.quotes, qtok, "quote", options, query)
+        hits: list[tuple[Hit, _Doc]] = []
+        total = 0
+        want = offset + options.limit
+        for kind, index in (("article", self.articles), ("claim", self.claims), ("entity", self.entities),
+                            ("quote", self.quotes)):  # fmt: skip
+            if kind in options.kinds and (kind == "quote" or (qtok and not speaker)):
+                found, n = self._hits(index, qtok, kind, options, want)
+                hits += found
+                total += n
         if qtok:
-            hits.sort(key=lambda h: -h.score)
+            hits.sort(key=lambda hd: -hd[0].score)
         else:  # a speaker's quotes, oldest first
-            hits.sort(key=lambda h: (h.published_at is None, h.published_at or datetime.min, h.article_id))
-        return hits[offset : offset + options.limit], len(hits)
+            hits.sort(key=lambda hd: (hd[0].published_at is None, hd[0].published_at or datetime.min,
+                                      hd[0].article_id))  # fmt: skip
+        page = [_with_snippet(h, d, qtok) for h, d in hits[offset : offset + options.limit]]
+        return page, total
 
     def _hits(
-        self, index: _Index, qtok: list[str], kind: str, options: SearchOptions, query: str
-    ) -> list[Hit]:
+        self, index: _Index, qtok: list[str], kind: str, options: SearchOptions, want: int
+    ) -> tuple[list[tuple[Hit, _Doc]], int]:
+        """The matching documents with their hits, and how many match. Without a source or speaker
+        filter only the ``want`` best are made into hits (the count is of all); an article's snippet is
+        cut later, for the page only."""
         scores = index.scores(qtok)
         speaker = (options.speaker or "").strip().lower()
         out = []
-        for i, d in enumerate(index.docs):
-            if qtok and scores[i] <= 0:
-                continue
+        candidates: Any = np.flatnonzero(scores > 0) if qtok else range(len(index.docs))
+        count = None
+        if qtok and not options.source and not speaker:
+            count = len(candidates)
+            if count > want:
+                top = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
+                candidates = sorted(top.tolist(), key=lambda i: (-scores[i], i))
+        for i in candidates:
+            d = index.docs[i]
             if options.source and d.source != options.source:
                 continue
             if speaker and speaker not in (d.speaker or "").lower():
                 continue
-            if kind == "article":
-                start, end = _snippet(d.text, qtok)
-                text = d.text[start:end]
-            else:
-                start, end, text = d.start, d.end, d.text
-            out.append(Hit(kind, d.article_id, float(scores[i]), d.source, d.title, d.published_at, text,
-                           start, end, d.speaker))  # fmt: skip
-        return out
+            text = "" if kind == "article" else d.text
+            hit = Hit(kind, d.article_id, float(scores[i]), d.source, d.title, d.published_at, text,
+                      d.start, d.end, d.speaker, d.label, d.articles)  # fmt: skip
+            out.append((hit, d))
+        return out, len(out) if count is None else count
+
+
+def _with_snippet(hit: Hit, doc: _Doc, qtok: list[str]) -> Hit:
+    """An article hit with the snippet around the first query word (other hits as they are)."""
+    if hit.kind != "article":
+        return hit
+    start, end = _snippet(doc.text, qtok)
+    return dataclasses.replace(hit, text=doc.text[start:end], start=start, end=end)
+
+
+def _claims_and_entities(store: Store, meta: dict[str, Any]) -> tuple[_Index, _Index]:
+    """The claim index (one document per stored sentence) and the entity index (one per entity name and
+    label; its hit is its first mention in the latest article naming it). ``meta``: article rows by id."""
+    cdocs = []
+    for aid, start, end in store.sentence_spans():
+        m = meta.get(aid)
+        if m is not None and end > start:
+            cdocs.append(_Doc(aid, m[1], m[2], m[3], m[4][start:end], start, end))
+    edocs: list[_Doc] = []
+    etexts: list[str] = []
+    mentions = store.first_mentions()
+    for canonical, label, aliases, ids in store.entity_index_rows():
+        named = [meta[i] for i in ids if i in meta]
+        if not named:
+            continue
+        latest = max(named, key=lambda r: (r[3] is not None, r[3] or datetime.min, r[0]))
+        start, end = mentions.get((latest[0], canonical), (0, 0))
+        edocs.append(_Doc(latest[0], latest[1], latest[2], latest[3], canonical, start, end, None, label,
+                          len(named)))  # fmt: skip
+        etexts.append(" ".join([canonical, *aliases]))
+    return _Index(cdocs, [d.text for d in cdocs]), _Index(edocs, etexts)
 
 
 def _snippet(text: str, qtok: list[str]) -> tuple[int, int]:

@@ -71,11 +71,7 @@ def analysis_obj(analysis: Analysis) -> dict[str, Any]:
 
 def load_analysis_or_none(store: Store, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None (never analysed, or no analysis stage installed)."""
-    try:
-        from newsweave.store.analysis import load_analysis
-    except ImportError:
-        return None
-    return load_analysis(store, article_id)
+    return store.load_analysis(article_id)
 
 
 def article_detail(store: Store, article_id: str) -> dict[str, Any]:
@@ -116,13 +112,11 @@ def story_article_obj(a: Article) -> dict[str, Any]:
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     """One story (id or unique prefix; a merged id leads to the survivor) with its articles and its
     duplicate and rewrite links."""
-    from newsweave.store.stories import get_story, story_links
-
-    s = get_story(store, story_id)
+    s = store.get_story(story_id)
     arts = store.get_articles(list(s.article_ids))
     obj = story_obj(s)
     obj["articles"] = [story_article_obj(a) for a in arts]
-    obj.update(story_links(store, s.id))
+    obj.update(store.story_links(s.id))
     return obj
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from newsweave.store import Store
 from newsweave.views import listing
@@ -64,9 +65,16 @@ def story(story_id: str, store: Store = Depends(request_store)) -> dict[str, Any
     "/stories/{story_id}/comparison",
     summary="The comparison of a story's sources (docs/compare-schema.md), as report --json prints it",
 )
-def comparison(story_id: str, request: Request, store: Store = Depends(request_store)) -> dict[str, Any]:
+def comparison(story_id: str, request: Request, store: Store = Depends(request_store)) -> Response:
     state = request.app.state
-    return state.cache.get(store, story_id, state.compare_options).to_dict()
+    result = state.cache.get(store, story_id, state.compare_options)
+    body = state.rendered.get(result, "json", lambda: _json(result.to_dict()))
+    return Response(body, media_type="application/json")
+
+
+def _json(value: Any) -> bytes:
+    """As FastAPI's JSON responses are written."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 @router.get("/articles", summary="Stored articles in publication order, one page at a time")
@@ -91,12 +99,19 @@ def article(article_id: str, store: Store = Depends(request_store)) -> dict[str,
     return article_detail(store, article_id)
 
 
-@router.get("/search", summary="Ranked search over articles and quotes (BM25), or a speaker's quotes")
+@router.get(
+    "/search",
+    summary="Ranked search over articles, quotes, claims and entities (BM25), or a speaker's quotes",
+)
 def search(
     request: Request,
     q: str = Query("", description="Words to look for (may be empty with speaker)."),
     speaker: str | None = Query(None, description="Only quotes by a speaker whose name contains this."),
-    kind: str = Query("all", pattern="^(all|article|quote)$", description="article, quote or all."),
+    kind: str = Query(
+        "all",
+        pattern="^(all|article|quote|claim|entity)$",
+        description="article, quote, claim, entity or all.",
+    ),
     source: str | None = Query(None, description="Only this outlet."),
     limit: int = Query(20, ge=1, le=listing.MAX_PAGE, description="Hits per page."),
     cursor: str | None = Cursor,

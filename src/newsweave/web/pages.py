@@ -75,26 +75,31 @@ def stories_page(
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(story_id: str, request: Request, store: Store = Depends(request_store)) -> HTMLResponse:
-    from newsweave.store.stories import story_links
-
     state = request.app.state
     result = state.cache.get(store, story_id, state.compare_options)
+    return HTMLResponse(state.rendered.get(result, "page", lambda: _story_html(store, result)))
+
+
+def _story_html(store: Store, result: Any) -> bytes:
     c = result.comparison
     marks = comparison_marks(c)
     texts = result.texts()
     columns = [(s, pieces(texts.get(s.article_id, ""), marks.get(s.article_id, []))) for s in c.sources]
     names = {s.article_id: s.heading for s in c.sources}
-    return render(
-        "story.html.j2",
-        story=result.story,
-        c=c,
-        columns=columns,
-        names=names,
-        links=story_links(store, result.story.id),
-        timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
-        reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
-        multi=lambda items: [x for x in items if x.status != "single"],
-        single=lambda items: [x for x in items if x.status == "single"],
+    return (
+        _ENV.get_template("story.html.j2")
+        .render(
+            story=result.story,
+            c=c,
+            columns=columns,
+            names=names,
+            links=store.story_links(result.story.id),
+            timeline=sorted(c.sources, key=lambda s: (s.published_at is None, s.published_at or "")),
+            reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
+            multi=lambda items: [x for x in items if x.status != "single"],
+            single=lambda items: [x for x in items if x.status == "single"],
+        )
+        .encode()
     )
 
 
@@ -103,7 +108,7 @@ def search_page(
     request: Request,
     q: str = "",
     speaker: str = "",
-    kind: str = Query("all", pattern="^(all|article|quote)$"),
+    kind: str = Query("all", pattern="^(all|article|quote|claim|entity)$"),
     cursor: str | None = None,
     store: Store = Depends(request_store),
 ) -> HTMLResponse:
@@ -140,26 +145,22 @@ def article_page(
     marks = analysis_marks(analysis) if analysis else []
     if start is not None and end is not None and end > start:
         marks.append(Mark(start, end, "hit", ""))
-    rows = store.con.execute(
-        "SELECT story_id FROM story_articles WHERE article_id = ?", [article.id]
-    ).fetchall()
-    related = _related(store, article.id, rows[0][0]) if rows else []
+    story_id = store.story_of(article.id)
+    related = _related(store, article.id, story_id) if story_id else []
     return render(
         "article.html.j2",
         related=related,
         a=article,
         an=analysis,
         text=pieces(article.text, marks),
-        story_id=rows[0][0] if rows else None,
+        story_id=story_id,
         published=_when(article.published_at),
     )
 
 
 def _related(store: Store, article_id: str, story_id: str) -> list[tuple[str, str, str | None]]:
     """(relation, other article id, its outlet) for the duplicates and rewrites that involve the article."""
-    from newsweave.store.stories import story_links
-
-    links = story_links(store, story_id)
+    links = store.story_links(story_id)
     out: list[tuple[str, str]] = []
     for d in links["duplicates"]:
         if article_id in (d["a"], d["b"]):

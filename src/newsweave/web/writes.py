@@ -1,0 +1,207 @@
+"""Adding articles through the web app: one writer thread, jobs with progress, uploads read in memory.
+
+Every upload (files, pasted text, a JSON body) becomes ``(name, bytes)`` pairs that the ingest stage reads
+as it reads files (:func:`newsweave.ingest.read_blobs`: the same sniffing, size limits, decoding and
+rejections), and :func:`newsweave.pipeline.add_items` stores, analyses and assigns to stories, as
+``newsweave add`` does. Jobs run one at a time on one thread with its own cursor, so there is one writer;
+each batch of articles is one transaction, so readers (each request reads in its own read-only snapshot)
+never see half of one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from newsweave.ingest.options import IngestOptions
+from newsweave.model import Article, Rejected
+from newsweave.store import Store
+
+log = logging.getLogger(__name__)
+
+# Upload limits. One news document (a page, a feed, a JSON export) is well under a megabyte; 16 MiB
+# leaves room for a feed or export of a few thousand articles and still bounds what one request holds
+# in memory (at most MAX_REQUEST_BYTES, as the body is read whole before the job starts).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+MAX_FILES = 200
+# Pasted text: a long feature is about 60,000 characters; a megabyte is far beyond any article.
+MAX_PASTE_BYTES = 1024 * 1024
+UPLOAD_PREFIX = "upload/"
+# Inputs without a file name (no stem to name the outlet, as for standard input).
+PASTED_NAME = "<pasted text>"
+BODY_NAME = "<request body>"
+# Jobs remembered for their progress pages (older ones are forgotten, the articles stay stored).
+KEEP_JOBS = 100
+# What an uploaded file's name may end with: the formats the ingest stage reads (docs/cli.md), gzipped
+# or not. Anything else is refused before it is read.
+UPLOAD_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv",
+                   ".xml", ".rss", ".atom", ".warc")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """``token``: the secret write requests must carry (``--token`` or NEWSWEAVE_TOKEN); ``loopback``:
+    whether the server is bound to a loopback address (off it, writes need the token); the limits are
+    per file, per request and files per request; ``batch_size``: articles stored per transaction (None:
+    as ``add``)."""
+
+    token: str | None = None
+    loopback: bool = True
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    max_files: int = MAX_FILES
+    max_paste_bytes: int = MAX_PASTE_BYTES
+    batch_size: int | None = None
+
+
+def upload_refusal(name: str, size: int, options: WriteOptions) -> str | None:
+    """Why an uploaded file is refused before reading it (its name or size), or None."""
+    if not name.strip():
+        return "a file without a name"
+    lower = name.lower()
+    stem = lower[:-3] if lower.endswith(".gz") else lower
+    if not stem.endswith(UPLOAD_SUFFIXES):
+        return f"not a file type newsweave reads (name ends with one of {', '.join(UPLOAD_SUFFIXES)}, or .gz)"
+    if size == 0:
+        return "empty file"
+    if size > options.max_file_bytes:
+        return f"file of {size} bytes is over the upload limit of {options.max_file_bytes} bytes (not read)"
+    return None
+
+
+def upload_name(filename: str | None, index: int) -> str:
+    """The name an uploaded file is recorded under: its base name (no folders a browser or a client may
+    send) under ``upload/``, so origins show it did not come from this machine's disk; as for a file
+    added from disk, its stem names the outlet when nothing else does."""
+    base = PurePath((filename or "").replace("\\", "/")).name.strip()
+    clean = "".join(c if c.isprintable() else "_" for c in base)[:200]
+    return f"{UPLOAD_PREFIX}{clean or f'file-{index}'}"
+
+
+@dataclass
+class Job:
+    """One upload being added (mutable: the writer thread fills it in; read it through :meth:`to_dict`)."""
+
+    id: str
+    inputs: list[str]
+    state: str = "queued"  # queued | running | done | failed
+    stage: str = ""
+    done: int = 0
+    total: int | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    added: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    future: Future[None] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "inputs": list(self.inputs),
+            "progress": {"stage": self.stage, "done": self.done, "total": self.total},
+            "added": list(self.added),
+            "duplicates": list(self.duplicates),
+            "rejected": list(self.rejected),
+            "warnings": list(self.warnings),
+            "error": self.error,
+            "seconds": round((self.finished or time.time()) - self.created, 2),
+        }
+
+
+class Writer:
+    """The app's one writer: jobs run in order on a single thread, each through the library pipeline."""
+
+    def __init__(self, store: Store, options: WriteOptions = WriteOptions(), keep: int = KEEP_JOBS) -> None:
+        self._store = store
+        self._options = options
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._lock = threading.Lock()
+        self._keep = keep
+
+    def submit(
+        self,
+        blobs: list[tuple[str, bytes]],
+        refused: list[Rejected],
+        source: str | None,
+        fmt: str | None = None,
+    ) -> Job:
+        """Queue ``blobs`` to be read and added (``refused``: uploads already turned down, recorded with
+        the job's rejections); ``source`` forces the outlet, as ``add --source`` does, ``fmt`` the format
+        (None: sniffed, as for files)."""
+        job = Job(secrets.token_hex(8), [n for n, _ in blobs] + [r.path for r in refused])
+        job.rejected = [_rejected(r) for r in refused]
+        with self._lock:
+            self._jobs[job.id] = job
+            while len(self._jobs) > self._keep:
+                self._jobs.popitem(last=False)
+        ingest = IngestOptions(source=source, format=fmt)
+        job.future = self._pool.submit(self._run, job, blobs, refused, ingest)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(
+        self, job: Job, blobs: list[tuple[str, bytes]], refused: list[Rejected], ingest: IngestOptions
+    ) -> None:
+        from newsweave.ingest import read_blobs
+        from newsweave.pipeline import AddOptions, add_items
+
+        job.state = "running"
+        cur = self._store.cursor()
+        titles: dict[str, Article] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            job.stage, job.done, job.total = stage, done, total
+
+        def seen(item: Article | Rejected) -> None:
+            if isinstance(item, Article):
+                titles.setdefault(item.id, item)
+
+        try:
+            if refused:
+                cur.add_rejected(refused)
+            options = AddOptions(ingest=ingest, analyse_processes=1)  # no fork in a threaded server
+            if self._options.batch_size:
+                options = dataclasses.replace(options, batch_size=self._options.batch_size)
+            summary = add_items(cur, read_blobs(blobs, options.ingest), options, seen, progress)
+            job.added = [_article(titles[i], summary.stories.get(i)) for i in summary.added]
+            job.duplicates = [_article(titles[i], None) for i in summary.duplicates]
+            job.rejected += [_rejected(r) for r in summary.rejected]
+            job.warnings = list(summary.warnings)
+            job.state = "done"
+            log.info("job %s: %d added, %d duplicates, %d rejected", job.id, len(job.added),
+                     len(job.duplicates), len(job.rejected))  # fmt: skip
+        except Exception as e:  # the job fails with its reason; the server goes on
+            log.exception("job %s failed", job.id)
+            job.error = f"{type(e).__name__}: {e}"
+            job.state = "failed"
+        finally:
+            job.finished = time.time()
+            cur.close()
+
+
+def _article(a: Article, story: str | None) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title, "source": a.source, "from": a.origin.path, "story_id": story}
+
+
+def _rejected(r: Rejected) -> dict[str, str]:
+    return {"input": r.path, "position": r.position, "reason": r.reason}
