@@ -29,8 +29,9 @@ from newsweave.dedup import DuplicateLink, find_rewrites
 from newsweave.dedup.types import RewriteLink
 from newsweave.errors import InputError
 from newsweave.model import Article, Rejected, Story
-from newsweave.spark.rows import ANALYSIS_TABLES, row_article, rows_analysis
+from newsweave.spark.rows import ANALYSIS_TABLES, row_article
 from newsweave.store import Store
+from newsweave.store.analysis import analysis_from_rows
 
 log = logging.getLogger(__name__)
 BATCH = 500  # articles written per transaction, as ``add`` does
@@ -92,7 +93,9 @@ def import_parquet(store: Store, output: str | Path) -> ImportSummary:
     model = resolve_model(AnalyseOptions())
     n_analysed = 0
     for part in _batches(analysed_ids):
-        n_analysed += store.save_analysis([rows_analysis(aid, by_article[aid]) for aid in part], model=model)
+        n_analysed += store.save_analysis(
+            [analysis_from_rows(aid, by_article[aid]) for aid in part], model=model
+        )
 
     stories = [_story(r) for r in tables["stories"].to_pylist()]
     dups = [

@@ -2,7 +2,7 @@
 
 One definition of each output table's columns serves both sides: the job writes rows built here, and
 ``newsweave import-parquet`` (:mod:`newsweave.spark.load`) turns the same rows back into
-:class:`~newsweave.model.Article` and :class:`~newsweave.model.Analysis` for the store. Nothing here
+:class:`~newsweave.model.Article` and (through the store's own decoder) :class:`~newsweave.model.Analysis`. Nothing here
 imports pyspark: the Spark schemas are made from :data:`ARTICLE_COLUMNS` and friends in
 :mod:`newsweave.spark.schemas`.
 
@@ -12,20 +12,15 @@ none), and ``published_utc`` (seconds since the epoch) for the time windows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from newsweave.model import (
     Analysis,
     Article,
-    Entity,
-    EntityMention,
     Origin,
-    Quantity,
-    Quote,
     Rejected,
-    Sentence,
     Span,
 )
 
@@ -219,55 +214,3 @@ def analysis_rows(an: Analysis) -> dict[str, list[tuple[Any, ...]]]:
             for i, x in enumerate(an.quantities)
         ],  # fmt: skip
     }
-
-
-def _span(aid: str, start: int | None, end: int | None) -> Span | None:
-    return Span(aid, start, end) if start is not None and end is not None else None
-
-
-def rows_analysis(article_id: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> Analysis:
-    """The Analysis of one article from its rows in each analysis table (dicts keyed by field name)."""
-    a = article_id
-
-    def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
-        return sorted(tables.get(name, ()), key=lambda r: r[key])
-
-    return Analysis(
-        a,
-        sentences=tuple(Sentence(Span(a, r["start"], r["end"]), r["paragraph"]) for r in rows("sentences")),
-        mentions=tuple(
-            EntityMention(Span(a, r["start"], r["end"]), r["text"], r["label"], r["canonical"])
-            for r in rows("mentions")
-        ),
-        entities=tuple(
-            Entity(r["canonical"], r["label"], tuple(r["aliases"] or ()), r["key"] or "")
-            for r in rows("entities", "canonical")
-        ),
-        quotes=tuple(
-            Quote(
-                content=tuple(Span(a, s, e) for s, e in zip(r["part_starts"], r["part_ends"], strict=True)),
-                direct=bool(r["direct"]),
-                speaker=r["speaker"],
-                speaker_span=_span(a, r["speaker_start"], r["speaker_end"]),
-                cue=r["cue"],
-                cue_span=_span(a, r["cue_start"], r["cue_end"]),
-            )
-            for r in rows("quotes")
-        ),
-        quantities=tuple(
-            Quantity(
-                Span(a, r["start"], r["end"]),
-                r["text"],
-                r["value"],
-                low=r["low"],
-                high=r["high"],
-                unit=r["unit"],
-                counted=r["counted"],
-                counted_span=_span(a, r["counted_start"], r["counted_end"]),
-                hedge=r["hedge"],
-                kind=r["kind"],
-                resolved=r["resolved"],
-            )
-            for r in rows("numbers")
-        ),
-    )

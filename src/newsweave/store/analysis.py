@@ -7,7 +7,7 @@ article id, each row with its character spans into ``Article.text``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,47 +126,66 @@ def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None if it was never analysed (read-only safe)."""
     if not _fetch(store, "analysis_runs", article_id, "article_id"):
         return None
+    order = {"entities": "canonical"}
+    return analysis_from_rows(
+        article_id,
+        {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()},
+    )
+
+
+# the rows of one analysis by kind (the Spark job's table names) -> the store's table suffix
+_KINDS = {"sentences": "sentences", "mentions": "mentions", "entities": "entities", "quotes": "quotes",
+          "numbers": "quantities"}  # fmt: skip
+
+
+def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> Analysis:
+    """The Analysis of one article from its rows of each kind (``sentences``, ``mentions``, ``entities``,
+    ``quotes``, ``numbers``; dicts keyed by column name, in any order): the one decoder of the stored
+    analysis, for the store's tables and the Spark job's Parquet output alike."""
     a = article_id
-    sentences = tuple(
-        Sentence(Span(a, r["start"], r["end"]), r["paragraph"])
-        for r in _fetch(store, "analysis_sentences", a)
+
+    def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
+        return sorted(tables.get(name, ()), key=lambda r: r[key])
+
+    return Analysis(
+        a,
+        sentences=tuple(Sentence(Span(a, r["start"], r["end"]), r["paragraph"]) for r in rows("sentences")),
+        mentions=tuple(
+            EntityMention(Span(a, r["start"], r["end"]), r["text"], r["label"], r["canonical"])
+            for r in rows("mentions")
+        ),
+        entities=tuple(
+            Entity(r["canonical"], r["label"], tuple(r["aliases"] or ()), r["key"] or "")
+            for r in rows("entities", "canonical")
+        ),
+        quotes=tuple(
+            Quote(
+                content=tuple(Span(a, s, e) for s, e in zip(r["part_starts"], r["part_ends"], strict=True)),
+                direct=bool(r["direct"]),
+                speaker=r["speaker"],
+                speaker_span=_span(a, r["speaker_start"], r["speaker_end"]),
+                cue=r["cue"],
+                cue_span=_span(a, r["cue_start"], r["cue_end"]),
+            )
+            for r in rows("quotes")
+        ),
+        quantities=tuple(
+            Quantity(
+                Span(a, r["start"], r["end"]),
+                r["text"],
+                r["value"],
+                low=r["low"],
+                high=r["high"],
+                unit=r["unit"],
+                counted=r["counted"],
+                counted_span=_span(a, r["counted_start"], r["counted_end"]),
+                hedge=r["hedge"],
+                kind=r["kind"],
+                resolved=r["resolved"],
+            )
+            for r in rows("numbers")
+        ),
     )
-    mentions = tuple(
-        EntityMention(Span(a, r["start"], r["end"]), r["text"], r["label"], r["canonical"])
-        for r in _fetch(store, "analysis_mentions", a)
-    )
-    entities = tuple(
-        Entity(r["canonical"], r["label"], tuple(r["aliases"] or ()), r["key"] or "")
-        for r in _fetch(store, "analysis_entities", a, "canonical")
-    )
-    quotes = tuple(
-        Quote(
-            content=tuple(Span(a, s, e) for s, e in zip(r["part_starts"], r["part_ends"], strict=True)),
-            direct=bool(r["direct"]),
-            speaker=r["speaker"],
-            speaker_span=_span(a, r["speaker_start"], r["speaker_end"]),
-            cue=r["cue"],
-            cue_span=_span(a, r["cue_start"], r["cue_end"]),
-        )
-        for r in _fetch(store, "analysis_quotes", a)
-    )
-    quantities = tuple(
-        Quantity(
-            Span(a, r["start"], r["end"]),
-            r["text"],
-            r["value"],
-            low=r["low"],
-            high=r["high"],
-            unit=r["unit"],
-            counted=r["counted"],
-            counted_span=_span(a, r["counted_start"], r["counted_end"]),
-            hedge=r["hedge"],
-            kind=r["kind"],
-            resolved=r["resolved"],
-        )
-        for r in _fetch(store, "analysis_quantities", a)
-    )
-    return Analysis(a, sentences, mentions, entities, quotes, quantities)
 
 
 def entity_keys(store: SqlStore, article_ids: Sequence[str]) -> dict[str, list[str]]:
