@@ -64,7 +64,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "who", "whom"}
 
 
 def _forms(lemma: str) -> set[str]:
-    out = {lemma, lemma + "s", lemma + "ed", lemma + "d", lemma + "ing"}
+    out = {lemma, lemma + "s", lemma + "ing", lemma + ("d" if lemma.endswith("e") else "ed")}
     if lemma.endswith("e"):
         out.add(lemma[:-1] + "ing")
     if lemma.endswith("y"):

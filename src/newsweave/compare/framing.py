@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from newsweave.compare.quotes import SPEECH_VERBS
 from newsweave.compare.result import Attribution, Claim, Evidence, Lead, LoadedWord, TimelineEvent
 from newsweave.model import Article
 from newsweave.text import stem
@@ -51,8 +52,8 @@ _SPEECH = re.compile(
 
 _ATTRIB = re.compile(
     r"according to (?P<a>(?:the )?[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}|[a-z]+ (?:analysts|officials|sources|experts))"
-    r"|(?P<b>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}|[Aa]nalysts|[Oo]fficials) (?:said|says|told|stated|added|"
-    r"insisted|claimed|conceded|argued|warned|acknowledged)"
+    r"|(?P<b>[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3}|[Aa]nalysts|[Oo]fficials) "
+    rf"(?:{SPEECH_VERBS})\b"
 )
 
 

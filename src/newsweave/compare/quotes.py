@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from newsweave.analyse.cues import LEMMAS, STRONG
 from newsweave.text import STOP_WORDS, sentence_spans
 from newsweave.unionfind import DisjointSets
 
@@ -31,10 +32,12 @@ MIN_WORDS = 3  # shared words for a link (two when the shorter fragment has only
 MIN_SHARE = 0.5  # share of the shorter fragment covered by common runs of words
 SHORT_PARTNER = 4  # words: the longest unit a two-word quote may be matched with
 CONTAINED = 0.9  # a unit this much inside another links to it even when not its best match
-SPEECH_VERBS = (
-    "said|says|told|added|asked|wrote|stated|explained|insisted|argued|warned|noted|declared|announced|"
-    "continued|lamented|remarked|replied|tweeted|posted|claimed|conceded|admitted|acknowledged|"
-    "recalled|urged|commented|write|writes|say|tell|tells|adds"
+# the reporting verbs of the analysis stage (:mod:`newsweave.analyse.cues`, its core ``STRONG`` list), every
+# form but the -ing one: one list of reporting verbs for the whole project
+SPEECH_VERBS = "|".join(
+    sorted(
+        (f for f, lemma in LEMMAS.items() if lemma in STRONG and not f.endswith("ing")), key=len, reverse=True
+    )
 )
 _AFTER_SPEAKER = re.compile(
     rf"^[\s,.!?]*(?:[\u201d\"'\u2019]\s*)?,?\s*(?P<who>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}|he|she|they)"
