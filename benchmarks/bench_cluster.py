@@ -13,32 +13,32 @@ memory is that process's maximum resident set size. The stream goes through
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "galaxy-wikinews-events" / "articles.jsonl"
 
 
-def build(n: int, seed: int = 11) -> list:
-    from newsweave.model import Article
-
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def perturbed_copies(seed: int = 11, data: Path = DATA) -> Iterator[tuple[int, dict, str, datetime]]:
+    """(round k, galaxy row, text, publication time) without end: the galaxy articles, then rounds of copies
+    with 10% of the words replaced, copy round k dated k x 30 days later (so each round makes fresh stories).
+    Shared by the cluster, Spark and web benchmarks."""
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     events = sorted({r["event_id"] for r in rows})
     offset = {e: i * 0.25 for i, e in enumerate(events)}  # events a few hours apart
     rng = random.Random(seed)
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
-    out = []
     k = 0
-    while len(out) < n:
+    while True:
         for r in rows:
-            if len(out) >= n:
-                break
             words = r["text"].split(" ")
             if k:
                 for _ in range(len(words) // 10):
@@ -46,10 +46,17 @@ def build(n: int, seed: int = 11) -> list:
                         ["alpha", "beta", "gamma", "delta", "omega"]
                     )
             when = t0 + timedelta(days=30 * k + offset[r["event_id"]] % 20 + rng.random() * 2)
-            text = " ".join(words)
-            out.append(Article(id=f"{k:05d}{r['id'][-11:]}", text=text, title=r["title"], published_at=when))
+            yield k, r, " ".join(words), when
         k += 1
-    return out
+
+
+def build(n: int, seed: int = 11) -> list:
+    from newsweave.model import Article
+
+    return [
+        Article(id=f"{k:05d}{r['id'][-11:]}", text=text, title=r["title"], published_at=when)
+        for k, r, text, when in itertools.islice(perturbed_copies(seed), n)
+    ]
 
 
 def run_one(n: int) -> dict:

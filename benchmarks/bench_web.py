@@ -24,18 +24,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
 import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cluster import perturbed_copies  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 GALAXY = REPO.parent / "shared" / "data" / "galaxy-wikinews-events" / "articles.jsonl"
@@ -64,36 +65,20 @@ def synthetic_articles(n: int, seed: int = 11) -> list:
 
     if not GALAXY.is_file():
         raise SystemExit(f"missing {GALAXY}: ../shared/data must sit beside the checkout")
-    rows = [json.loads(line) for line in GALAXY.read_text(encoding="utf-8").splitlines() if line.strip()]
-    events = sorted({r["event_id"] for r in rows})
-    offset = {e: i * 0.25 for i, e in enumerate(events)}  # events a few hours apart
-    rng = random.Random(seed)
-    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     out: list = []
     ids: set[str] = set()
-    k = 0
-    while len(out) < n:
-        for r in rows:
-            if len(out) >= n:
-                break
-            words = r["text"].split(" ")
-            if k:
-                for _ in range(len(words) // 10):
-                    words[rng.randrange(len(words))] = rng.choice(
-                        ["alpha", "beta", "gamma", "delta", "omega"]
-                    )
-            text = " ".join(words)
-            when = t0 + timedelta(days=30 * k + offset[r["event_id"]] % 20 + rng.random() * 2)
-            host = urlsplit(r["url"]).hostname or "unknown"
-            aid = hashlib.sha256(text.encode()).hexdigest()[:16]
-            if aid in ids:  # the same text twice (the galaxy set holds one): n distinct articles
-                continue
-            ids.add(aid)
-            out.append(Article(id=aid, text=text, title=r["title"],
-                               source=host.removeprefix("www."), url=f"{r['url']}#copy{k}", published_at=when,
-                               paragraphs=tuple(paragraph_spans(text)),
-                               origin=Origin(path=f"galaxy-copy-{k}.jsonl", position=r["id"], format="jsonl")))  # fmt: skip
-        k += 1
+    for k, r, text, when in perturbed_copies(seed, GALAXY):
+        if len(out) >= n:
+            break
+        aid = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if aid in ids:  # the same text twice (the galaxy set holds one): n distinct articles
+            continue
+        ids.add(aid)
+        host = urlsplit(r["url"]).hostname or "unknown"
+        out.append(Article(id=aid, text=text, title=r["title"],
+                           source=host.removeprefix("www."), url=f"{r['url']}#copy{k}", published_at=when,
+                           paragraphs=tuple(paragraph_spans(text)),
+                           origin=Origin(path=f"galaxy-copy-{k}.jsonl", position=r["id"], format="jsonl")))  # fmt: skip
     return out
 
 
