@@ -101,6 +101,15 @@ def test_compatibility():
     assert not compatible(m("$2,075 bid"), m("$2,025 bid"))
     assert compatible(m("about $2,000 bid"), m("$2,075 bid"))
     assert not compatible(m("in December 2013 he"), m("in October 2013 he"))
+    # bounds meeting at one figure: compatible only when both keep it
+    assert not compatible(m("up to 10,000 troops"), m("more than 10,000 troops"))
+    assert not compatible(m("fewer than 12 boats"), m("over 12 boats"))
+    assert compatible(m("at least 12 boats"), m("up to 12 boats"))
+    assert compatible(m("about 8,000 troops"), m("up to 10,000 troops"))
+    assert compatible(m("more than 350,000 troops"), m("352,000 troops"))
+    # speeds, converted between units
+    assert compatible(m("winds of 75mph lashed"), m("winds of 121 km/h lashed"))
+    assert not compatible(m("winds of 75mph lashed"), m("winds of 80 miles per hour lashed"))
 
 
 def test_rounding_and_units():
@@ -194,6 +203,14 @@ def test_figures_at_odds_must_count_the_same_thing():
     assert same_referent(loc(0, "190", {"kill"}), loc(1, "197", {"soldier"}, {"kill"})) is True
     # too far apart to be one figure misreported
     assert not _mergeable([loc(0, "5", {"kill"}), loc(1, "50", {"kill"})], [0], [1])
+    # a count is no misreported age: "almost 50 killed" and "a 51-year-old" stay apart
+    assert not _mergeable([loc(0, "almost 50", {"kill"}), loc(1, "51-year-old", set())], [0], [1])
+    # two bounds that only touch are neither agree nor conflict
+    bounds = [loc(0, "more than 300", {"victim"}), loc(1, "as many as 300", {"victim"})]
+    assert not _mergeable(bounds, [0], [1])
+    from newsweave.compare.numbers import link_score
+
+    assert link_score(*bounds) is None
 
 
 def test_sentences_stating_one_fact_lend_their_figures_context():

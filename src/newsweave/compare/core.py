@@ -18,6 +18,7 @@ from newsweave.cluster.headline import story_headline
 from newsweave.compare import framing as fr
 from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
+from newsweave.compare.label import number_label, window
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
 from newsweave.compare.numfind import find_numbers, reference_year
 from newsweave.compare.options import CompareOptions
@@ -283,7 +284,7 @@ def _numbers(
     for n, (status, g) in enumerate(group_numbers(items, stated)):
         first = g[0]
         text = arts[first.index].text
-        what = _what(text, first)
+        what = _what(arts, g)
         ev = tuple(Evidence(it.article, sources[it.index], it.m.start, it.m.end, it.m.text) for it in g)
         ms = tuple(
             NumberMention(it.article, it.m.text, it.m.exact, it.m.low, None if it.m.open_high else it.m.high,
@@ -319,14 +320,15 @@ def _time_note(g: NumberGroup, arts: list[Article]) -> str | None:
     return f"the reports were published {span} apart: the figure may have been updated between them"
 
 
-def _what(text: str, it: Located) -> str:
-    """The figure with up to three words either side, from its sentence: "ferry crash left [11] passengers hurt and"."""
-    s, e = it.sent
-    before = re.search(r"(?:\S+\s+){0,3}$", text[s : it.m.start])
-    after = re.match(r"(?:\s*\S+){0,3}", text[it.m.end : e])
-    b = before.group(0) if before else ""
-    a = after.group(0) if after else ""
-    return " ".join(f"{b}[{it.m.text}]{a}".split()).strip(" ,.;:")
+def _what(arts: list[Article], g: list[Located]) -> str:
+    """The group's label: the fullest journalist's label among its mentions ("people killed in the crash"),
+    else the first figure's window of words ("ferry crash left [11] passengers hurt and")."""
+    best: tuple[int, str] | None = None
+    for it in g:
+        r = number_label(arts[it.index].text, it.sent, it.m)
+        if r is not None and (best is None or r[0] > best[0]):
+            best = r
+    return best[1] if best else window(arts[g[0].index].text, g[0].sent, g[0].m)
 
 
 def drop_shared_singles(

@@ -31,6 +31,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsweave.analyse.numbers import HEDGES
 from newsweave.compare.numfind import NumMention
 from newsweave.compare.text import Idf, cosine
 from newsweave.text import STOP_WORDS, stem, word_spans
@@ -162,7 +163,22 @@ def compatible(a: NumMention, b: NumMention) -> bool:
     r = 0.5 * max(_step(a), _step(b)) if a.dim not in _UNROUNDED and b.dim not in _UNROUNDED else 0.0
     lo = max(a.low * (1 - tol), b.low * (1 - tol)) - r
     hi = min(a.high * (1 + tol), b.high * (1 + tol))
+    if facing(a, b):
+        return False
     return lo <= hi + 1e-9 * max(abs(lo), 1.0)
+
+
+def facing(a: NumMention, b: NumMention) -> bool:
+    """A lower and an upper bound meeting at one figure that one of them leaves out: "more than 300" and "as
+    many as 300" have no value in common, yet they are hardly two outlets disagreeing either. Such a pair is
+    neither agree nor conflict: it is never linked nor put in one group (an unsure pair stays apart)."""
+    return _facing(a, b) or _facing(b, a)
+
+
+def _facing(lower: NumMention, upper: NumMention) -> bool:
+    if lower.is_range or upper.is_range or not lower.open_high or HEDGES.get(upper.hedge or "") != "<=":
+        return False
+    return lower.low == upper.high and (lower.strict == "low" or upper.strict == "high")
 
 
 _UNROUNDED = frozenset({"count", "age", "days", "hours", "year", "date"})
@@ -215,7 +231,7 @@ def link_score(a: Located, b: Located, stated: bool = False) -> tuple[float, str
     """(score, 'agree'|'conflict') when a and b look like the same fact, else None. ``stated``: the two
     sentences were linked as stating a common fact (:mod:`newsweave.compare.facts`), which stands for part
     of the context the figures need."""
-    if not comparable(a.m, b.m):
+    if not comparable(a.m, b.m) or facing(a.m, b.m):
         return None
     agree = compatible(a.m, b.m)
     if not agree and (a.m.dim != b.m.dim or not plausible_conflict(a.m, b.m)):
@@ -307,9 +323,16 @@ def _mergeable(items: list[Located], g1: list[int], g2: list[int]) -> bool:
             if a.index == b.index and not compatible(a.m, b.m):
                 return False
             if a.index != b.index and not compatible(a.m, b.m):
-                # two figures at odds must be able to be one figure misreported: close enough, and not
-                # counting things named differently ("three weapons" / "two handguns")
-                if not plausible_conflict(a.m, b.m) or same_referent(a, b) is False:
+                # two figures at odds must be able to be one figure misreported: of one kind (a count is no
+                # misreported age: "more than 40 killed" / "a 51-year-old"), close enough, not counting
+                # things named differently ("three weapons" / "two handguns"), and not two bounds that only
+                # touch ("more than 300" / "as many as 300")
+                if (
+                    a.m.dim != b.m.dim
+                    or facing(a.m, b.m)
+                    or not plausible_conflict(a.m, b.m)
+                    or same_referent(a, b) is False
+                ):
                     return False
     return True
 

@@ -103,6 +103,8 @@ class NumMention:
     step: float = (
         0.0  # the unit of the last digit stated, in the base unit ("54" 1, "53.99" 0.01, "2.5m" 1e5)
     )
+    # the stated bound excludes the figure: "more than 10,000" (low), "fewer than 12" (high)
+    strict: str | None = None
 
 
 def _year_of_url(url: str | None) -> int | None:
@@ -343,7 +345,19 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         unit=unit,
         open_high=op == ">=" and not is_range,
         step=step,
+        strict=None if is_range or hedge is None else _STRICT.get(hedge),
     )
+
+
+# hedges whose bound leaves the figure out ("more than 10,000" is not "up to 10,000"); "at least", "up to",
+# "no more than" keep it
+_STRICT = {
+    **dict.fromkeys(
+        ("more than", "over", "above", "exceeding", "well over", "just over", "upwards of"), "low"
+    ),
+    **dict.fromkeys(("in excess of",), "low"),
+    **dict.fromkeys(("less than", "fewer than", "under", "below", "just under"), "high"),
+}
 
 
 def _digit_step(core: str) -> float:
