@@ -11,7 +11,7 @@ import bisect
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from newsweave.cluster.headline import story_headline
@@ -36,6 +36,7 @@ from newsweave.compare.result import (
 )
 from newsweave.compare.sources import source_infos
 from newsweave.compare.text import Idf, content_stems
+from newsweave.compare.utterances import join_quotations, utterances
 from newsweave.embed import get_embedder
 from newsweave.model import Analysis, Article
 from newsweave.text import paragraph_spans, sentence_spans
@@ -169,11 +170,18 @@ def _quotes(
         if an is not None and an.quotes:
             found = [_with_speaker(f, an) for f in found]
         frags.extend(found)
-    frags = sentence_units(frags)
+    frags = sentence_units(join_quotations(frags, {i: a.text for i, a in enumerate(arts)}))
+    groups = group_quotes(frags)
+    utter = utterances(groups)
+    members: dict[int, list[Fragment]] = {}
+    for (_, g, _), (u, _) in zip(groups, utter, strict=True):
+        members.setdefault(u, []).extend(g)
+    kinds = _speaker_kinds(an_by_id.values())
     out = []
     full_names: dict[tuple[str | None, tuple[int, ...]], str | None] = {}  # each search reads whole texts
-    for n, (status, g, pair) in enumerate(group_quotes(frags)):
-        key = (_speaker_of(g), tuple(sorted({f.index for f in g})))
+    for n, ((_, g, pair), (u, status)) in enumerate(zip(groups, utter, strict=True)):
+        whole = members[u]  # the speaker is the utterance's, the same for every piece
+        key = (_speaker_of(whole, kinds), tuple(sorted({f.index for f in whole})))
         if key not in full_names:
             full_names[key] = _full_name(key[0], [arts[i].text for i in key[1]])
         speaker = full_names[key]
@@ -188,12 +196,14 @@ def _quotes(
             a_txt, b_txt = " ".join(rend[pair[0]]), " ".join(rend[pair[1]])
             diff = tuple(DiffOp(op, x, y) for op, x, y in word_diff(a_txt, b_txt))
             dpair = (arts[pair[0]].id, arts[pair[1]].id)
-        out.append(QuoteGroup(f"q{n + 1}", status, speaker, ev, renderings, dpair, diff))
+        out.append(QuoteGroup(f"q{n + 1}", status, speaker, ev, renderings, dpair, diff, f"u{u + 1}"))
     return out
 
 
-def _speaker_of(g: list[Fragment]) -> str | None:
-    """The most often named speaker of a group (named beside the quote before resolved pronouns)."""
+def _speaker_of(g: list[Fragment], kinds: dict[str, str] | None = None) -> str | None:
+    """The most often named speaker of an utterance's pieces (named beside the quote before resolved
+    pronouns): a person when the text names one ("Graham Smith" over "the Republic group", "Adam Silver" over
+    "the commissioner"), an organisation or a role only when no person is named."""
     votes: dict[str, float] = {}
     for f in g:
         if f.speaker:
@@ -205,7 +215,44 @@ def _speaker_of(g: list[Fragment]) -> str | None:
         for other in votes:
             if other != k and other.endswith(" " + k):
                 votes[other] += votes[k]
-    return max(votes, key=lambda k: (votes[k], len(k)))
+    people = [k for k in votes if _is_person(k, kinds or {})]
+    return max(people or votes, key=lambda k: (votes[k], len(k)))
+
+
+# words that make a speaker an organisation or a group, not a person (when the analysis has no label)
+_ORG_WORDS = frozenset(
+    "agency army association authority bank board bureau channel commission committee company corporation "
+    "council court department embassy federation force forces foundation government group inc institute "
+    "league ltd ministry network news office organisation organization party police post press service "
+    "spokesman spokeswoman spokesperson team times tribunal union university watch".split()
+)
+
+
+def _is_person(name: str, kinds: dict[str, str]) -> bool:
+    """A person's name: the analysis' label where it has one (PERSON), else capitalised words with no
+    article, possessive, acronym or organisation word ("the man on the recording", "ILO's Director-General",
+    "Human Rights Watch" are not)."""
+    label = kinds.get(name.lower())
+    if label is not None:
+        return label == "PERSON"
+    parts = name.split()
+    if not parts or len(parts) > 4 or parts[0].lower() in ("the", "a", "an"):
+        return False
+    if any(not p[:1].isupper() or p.isupper() or p.endswith(("'s", "\u2019s")) for p in parts):
+        return False
+    return not any(p.lower().strip(".,") in _ORG_WORDS for p in parts)
+
+
+def _speaker_kinds(analyses: Iterable[Analysis]) -> dict[str, str]:
+    """Lower-cased entity names and surface forms -> the analysis' label (PERSON, ORG, ...)."""
+    out: dict[str, str] = {}
+    for an in analyses:
+        for e in an.entities:
+            for form in (e.canonical, *e.aliases):
+                out.setdefault(form.lower(), e.label)
+        for m in an.mentions:
+            out.setdefault(m.text.lower(), m.label)
+    return out
 
 
 def _full_name(speaker: str | None, texts: list[str]) -> str | None:

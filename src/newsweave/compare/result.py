@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: quotes[].utterance
 
 CLAIM_STATUSES = ("shared", "partial", "contradicts", "single")
 QUOTE_STATUSES = ("identical", "truncated", "reworded", "single")
@@ -71,6 +71,9 @@ class QuoteGroup:
     ] = ()  # (article_id, the quoted words as this article renders them)
     diff_pair: tuple[str, str] | None = None  # the two article ids the diff compares (most divergent)
     diff: tuple[DiffOp, ...] = ()
+    # the utterance this piece belongs to ("u1"): groups with the same value are pieces of one quotation
+    # (split around an attribution, cut into sentences, quoted selectively) and share status and speaker
+    utterance: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from newsweave.compare.result import Comparison, Evidence
+from newsweave.compare.result import Comparison, DiffOp, Evidence, QuoteGroup
 
 STATUS_NOTE = {
     "shared": "said alike by several sources",
@@ -34,6 +35,47 @@ def by_source(c: Comparison, evidence: Iterable[Evidence]) -> dict[str, list[Evi
     out: dict[str, list[Evidence]] = {s.article_id: [] for s in c.sources}
     for e in evidence:
         out.setdefault(e.article_id, []).append(e)
+    return out
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One quotation as the reports show it: its pieces (quote items of one ``utterance``: split around the
+    attribution, cut into sentences) with one status and one speaker."""
+
+    status: str
+    speaker: str | None
+    pieces: tuple[QuoteGroup, ...]
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return sorted((e for p in self.pieces for e in p.evidence), key=lambda e: e.start)
+
+    @property
+    def diffs(self) -> list[tuple[tuple[str, str], tuple[DiffOp, ...]]]:
+        """(the two article ids compared, word diff) of each piece whose words differ."""
+        return [
+            (p.diff_pair, p.diff)
+            for p in self.pieces
+            if p.diff_pair is not None and any(d.op != "equal" for d in p.diff)
+        ]
+
+
+_RANK = {"identical": 0, "truncated": 1, "reworded": 2}
+
+
+def utterances_of(c: Comparison) -> list[Utterance]:
+    """The quotes rendered by two sources or more, the pieces of one utterance together (in the order of
+    their first piece); a quote item without an ``utterance`` is one on its own."""
+    pieces: dict[str, list[QuoteGroup]] = {}
+    for q in c.quotes:
+        if q.status != "single":
+            pieces.setdefault(q.utterance or q.id, []).append(q)
+    out = []
+    for ps in pieces.values():
+        status = max((p.status for p in ps), key=lambda s: _RANK.get(s, 0))
+        speaker = next((p.speaker for p in ps if p.speaker), None)
+        out.append(Utterance(status, speaker, tuple(ps)))
     return out
 
 

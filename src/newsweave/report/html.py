@@ -10,7 +10,15 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import STATUS_NOTE, by_source, highlight_spans, safe_url, segments, title_of
+from newsweave.report.common import (
+    STATUS_NOTE,
+    by_source,
+    highlight_spans,
+    safe_url,
+    segments,
+    title_of,
+    utterances_of,
+)
 from newsweave.report.json_report import summary
 
 _ENV = Environment(
@@ -41,7 +49,7 @@ def render_html(c: Comparison, texts: dict[str, str] | None = None) -> str:
         full=full,
         claims_multi=[x for x in c.claims if x.status != "single"],
         claims_single=[x for x in c.claims if x.status == "single"],
-        quotes_multi=[q for q in c.quotes if q.status != "single"],
+        quotes_multi=utterances_of(c),
         numbers_multi=[n for n in c.numbers if n.status != "single"],
         numbers_single=[n for n in c.numbers if n.status == "single"],
     )

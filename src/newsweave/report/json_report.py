@@ -39,7 +39,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
             {"id": q.id, "status": q.status, "speaker": q.speaker, "evidence": [_ev(e) for e in q.evidence],
              "renderings": [{"article_id": a, "text": t} for a, t in q.renderings],
              "diff_pair": list(q.diff_pair) if q.diff_pair else None,
-             "diff": [{"op": o.op, "a": o.a, "b": o.b} for o in q.diff]}
+             "diff": [{"op": o.op, "a": o.a, "b": o.b} for o in q.diff], "utterance": q.utterance}
             for q in c.quotes
         ],
         "numbers": [

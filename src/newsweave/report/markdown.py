@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import STATUS_NOTE, by_source, title_of
+from newsweave.report.common import STATUS_NOTE, by_source, title_of, utterances_of
 from newsweave.report.json_report import summary
 
 
@@ -40,18 +40,16 @@ def render_markdown(c: Comparison) -> str:
             f"| {_md(src.source)} | {_md(src.title)} | {_md(src.published_at)} | {src.independent_group + 1}{rw} |"
         )
     out += ["", "## Quotes across sources", ""]
-    for q in c.quotes:
-        if q.status == "single":
-            continue
+    for q in utterances_of(c):  # one entry per utterance, its pieces together
         out.append(
             f"- **{q.status}** ({STATUS_NOTE.get(q.status, '')}), {_md(q.speaker or 'speaker not found')}:"
         )
         for aid, evs in by_source(c, q.evidence).items():
             for e in evs:
                 out.append(f"  - {_md(names.get(aid, aid))}: \u201c{_md(e.text)}\u201d [{e.start}:{e.end}]")
-        if q.diff and q.status != "identical":
+        for _, diff in q.diffs:
             parts = []
-            for d in q.diff:
+            for d in diff:
                 if d.op == "equal":
                     parts.append(_md(d.a))
                 else:

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import by_source, title_of
+from newsweave.report.common import by_source, title_of, utterances_of
 from newsweave.report.json_report import summary
 
 _STYLE = {"shared": "green", "identical": "green", "agree": "green", "partial": "yellow", "truncated": "yellow",
@@ -48,12 +48,9 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t.add_column("speaker")
     for src in c.sources:
         t.add_column(Text(src.heading))
-    for q in c.quotes:
-        if q.status != "single":
-            cells = [
-                _short(" / ".join(e.text for e in evs), 120) for evs in by_source(c, q.evidence).values()
-            ]
-            t.add_row(_status(q.status), Text(q.speaker or ""), *cells)
+    for q in utterances_of(c):  # one row per utterance, its pieces together
+        cells = [_short(" / ".join(e.text for e in evs), 120) for evs in by_source(c, q.evidence).values()]
+        t.add_row(_status(q.status), Text(q.speaker or ""), *cells)
     console.print(t)
     t = Table(title="Numbers across sources")
     t.add_column("status")
