@@ -130,6 +130,9 @@ def test_story_page_puts_evidence_in_every_source(demo_web) -> None:
         marks = re.findall(r'<mark class="[^"]*" data-ids="([^"]*)"', html)
         assert any(group["id"] in m.split() for m in marks)
     assert _page_scripts(html) == ['<script src="/static/story.js" defer>']
+    # one box per quotation rendered by several sources, its pieces inside it
+    shared = {q.get("utterance") or q["id"] for q in comp["quotes"] if q["status"] != "single"}
+    assert html.count('class="item-box utterance"') == len(shared) > 0
     # the coverage timeline: every source once, oldest first
     timeline = html.split('id="timeline"')[1].split("</table>")[0]
     when = re.findall(r"<tr><td>([^<]*)</td>", timeline)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsweave.report.common import STATUS_NOTE, safe_url
+from newsweave.report.common import STATUS_NOTE, safe_url, utterances_of
 from newsweave.store import Store
 from newsweave.views import listing
 from newsweave.views.shapes import load_analysis_or_none
@@ -98,6 +98,7 @@ def _story_html(store: Store, result: Any) -> bytes:
             reporters={x.id: {e.article_id for e in x.evidence} for x in c.claims},
             multi=lambda items: [x for x in items if x.status != "single"],
             single=lambda items: [x for x in items if x.status == "single"],
+            utterances=utterances_of(c),
         )
         .encode()
     )
