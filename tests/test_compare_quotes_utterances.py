@@ -52,6 +52,8 @@ def test_a_quote_split_around_its_attribution_is_one_utterance_with_one_status()
     md = markdown.render_markdown(comp)
     section = md.split("## Quotes across sources")[1].split("## Numbers")[0]
     assert section.count("- **reworded**") == 1 and "identical" not in section
+    # the summary counts the quotation once, not its two pieces
+    assert d["summary"]["quotes"]["reworded"] == 1 and d["summary"]["quotes"]["identical"] == 0
 
 
 def test_the_pieces_of_one_stretch_join_only_across_an_attribution() -> None:

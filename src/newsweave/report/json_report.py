@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from newsweave.compare.result import Comparison, Evidence
+from newsweave.report.common import utterances_of
 
 
 def _clean(v: Any) -> Any:
@@ -78,13 +79,21 @@ def summary(c: Comparison) -> dict[str, Any]:
     def count(items, status):
         return sum(1 for x in items if x.status == status)
 
+    utterances = utterances_of(c)
+
     return {
         "articles": len(c.sources),
         "independent_sources": c.independent_sources,
         "embeddings_used": c.embeddings_used,
         "claims": {s: count(c.claims, s) for s in ("shared", "partial", "contradicts", "single")},
         "undecided_sentences": len(c.undecided),
-        "quotes": {s: count(c.quotes, s) for s in ("identical", "truncated", "reworded", "single")},
+        # quotations rendered by several sources count once per utterance (its pieces together)
+        "quotes": {
+            **{
+                s: sum(1 for u in utterances if u.status == s) for s in ("identical", "truncated", "reworded")
+            },
+            "single": count(c.quotes, "single"),
+        },
         "numbers": {s: count(c.numbers, s) for s in ("agree", "conflict", "single")},
     }
 
