@@ -211,6 +211,12 @@ def test_figures_at_odds_must_count_the_same_thing():
     from newsweave.compare.numbers import link_score
 
     assert link_score(*bounds) is None
+    # a whole share recurs: "40 percent" of a poll and "40 percent" of fuel imports need context in common
+    poll = Located("a", 0, find_numbers("40 percent")[0], (0, 1), ctx={"poll": 1.0, "romney": 1.0})
+    fuel = Located("b", 1, find_numbers("40 percent")[0], (0, 1), ctx={"gasolin": 1.0, "import": 1.0})
+    assert link_score(poll, fuel) is None
+    exact = Located("b", 1, find_numbers("40.3 percent")[0], (0, 1), ctx={"gasolin": 1.0})
+    assert link_score(Located("a", 0, find_numbers("40.3 percent")[0], (0, 1)), exact) is not None
 
 
 def test_sentences_stating_one_fact_lend_their_figures_context():

@@ -217,6 +217,8 @@ def very_distinctive(a: NumMention, b: NumMention) -> bool:
     """The same exact figure with decimals, money, a measure, or >= 100: rarely a coincidence in one story."""
     if a.exact is None or b.exact is None or a.dim in ("year", "date", "age"):
         return False
+    if a.dim == "percent":  # "40 percent" of a poll and of an import share: whole shares recur
+        return not float(a.exact).is_integer()
     return a.dim != "count" or not float(a.exact).is_integer() or a.exact >= 100
 
 
