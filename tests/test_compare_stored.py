@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from conftest import DATA
 from newsweave import embed
 from newsweave.cli import app
-from newsweave.compare import CompareOptions, compare_articles
-from newsweave.compare import framing as fr
+from newsweave.compare import CompareOptions, compare_articles, tagging
 from newsweave.embed_store import TextCache, text_key
 from newsweave.model import Article, Story
 from newsweave.report import json_report
@@ -110,7 +109,7 @@ def _forbid_models(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("spaCy's tagger was loaded although every tag is stored")
 
     monkeypatch.setattr(embed, "get_embedder", no_model)
-    monkeypatch.setattr(fr, "_tagger", no_tagger)
+    monkeypatch.setattr(tagging, "_tagger", no_tagger)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from newsweave.cluster.headline import story_headline
 from newsweave.compare import framing as fr
+from newsweave.compare import tagging
 from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
@@ -109,7 +110,10 @@ def compare_articles(
             leads=tuple(fr.leads(arts, sources, options.lead_chars)),
             loaded=tuple(
                 fr.loaded_words(
-                    arts, sources, options.loaded_examples, cache.tagger(fr.tagger_id(), fr.tag_texts)
+                    arts,
+                    sources,
+                    options.loaded_examples,
+                    cache.tagger(tagging.tagger_id(), tagging.tag_texts),
                 )
             ),
             attribution=tuple(fr.attribution(claims, {a.id: a.text for a in arts})),

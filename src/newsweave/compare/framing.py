@@ -33,11 +33,11 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from newsweave.compare.quotes import SPEECH_VERBS
 from newsweave.compare.result import Attribution, Claim, Evidence, Lead, LoadedWord, TimelineEvent
+from newsweave.compare.tagging import Tagger, tag_texts
 from newsweave.model import Article
 from newsweave.text import stem
 
@@ -73,42 +73,6 @@ def lexicon() -> dict[str, float]:
         if abs(value) >= STRONG_VALENCE:
             out[parts[0]] = value
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """spaCy's tok2vec and tagger only (the analysis stage's model), loaded once per process."""
-    import spacy
-
-    unused = ["parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
-    return spacy.load(_tagger_package(), exclude=unused)
-
-
-def _tagger_package() -> str:
-    from newsweave.analyse.options import AnalyseOptions, resolve_model
-
-    return resolve_model(AnalyseOptions())
-
-
-def tagger_id() -> str:
-    """What the tags depend on besides the text, without loading spaCy: the model package and its version,
-    and the components run (stored tags are keyed by it)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    name = _tagger_package()
-    try:
-        name = f"{name}=={version(name)}"
-    except PackageNotFoundError:
-        pass
-    return f"{name}:tok2vec+tagger"
-
-
-Tagger = Callable[[list[str]], list[list[tuple[int, str]]]]
-
-
-def tag_texts(texts: list[str]) -> list[list[tuple[int, str]]]:
-    """Per text, its tokens' (character offset, fine tag) from spaCy's tagger (loaded on first use)."""
-    return [[(t.idx, t.tag_) for t in doc] for doc in _tagger().pipe(texts)]
 
 
 def leads(articles: Sequence[Article], sources: Sequence[str], lead_chars: int) -> list[Lead]:

@@ -159,10 +159,12 @@ def _save_comparison(store: Store, key: str, story_id: str, comparison: Comparis
 
 def _version_changes(store: Store, comparison: Comparison) -> tuple[VersionChange, ...]:
     """What the outlets changed in their articles after publishing them (fetched versions; issue #18)."""
-    from newsweave.fetch.history import stored_changes
-
     names = {s.article_id: s.heading for s in comparison.sources}
     try:
+        if not any(len(v) > 1 for v in store.stored_versions(list(names)).values()):
+            return ()  # one version each (the usual case): no need to import the fetch stage (httpx)
+        from newsweave.fetch.history import stored_changes
+
         found = stored_changes(store, list(names))
     except Exception as e:  # the report stands without it
         log.warning("article versions unavailable: %s", e)

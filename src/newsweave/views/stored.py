@@ -74,7 +74,7 @@ def _models(options: StoryCompareOptions, n_articles: int) -> list[str | None]:
 
     emb = embed.model_id() if options.compare.embeddings is not False and n_articles > 1 else None
     try:
-        from newsweave.compare.framing import tagger_id
+        from newsweave.compare.tagging import tagger_id
 
         tagger: str | None = tagger_id()
     except Exception:  # no spaCy model: framing fails the same way each time
