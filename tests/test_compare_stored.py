@@ -239,3 +239,28 @@ def test_a_new_stored_comparison_replaces_the_storys_old_one(store_target: objec
     with Store.open(store_target, read_only=True) as s:
         assert s.stored_comparison("k1") is None and s.stored_comparison("k2") == '{"a": 3}'
         assert s.stored_comparison("k9") == '{"other": 1}'
+
+
+def test_a_comparison_with_a_failed_part_is_not_stored(
+    story_articles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsweave.compare import core
+    from newsweave.views.comparison import compare_story
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a passing failure")
+
+    arts, analyses = story_articles
+    db = tmp_path / "w.duckdb"
+    story = _stored_story(db, arts, analyses)
+    monkeypatch.setattr(core, "alias_table", broken)
+    with Store.open(db) as s:
+        first = compare_story(s, story)
+        assert any("entities failed" in w for w in first.comparison.warnings) and not first.reused
+        assert s.query("SELECT count(*) FROM story_comparisons")[0][0] == 0
+        assert s.query("SELECT count(*) FROM text_vectors")[0][0] > 0  # the vectors are kept all the same
+    monkeypatch.undo()
+    with Store.open(db) as s:
+        second = compare_story(s, story)
+        assert not second.reused and not second.comparison.warnings and second.comparison.entities
+        assert compare_story(s, story).reused

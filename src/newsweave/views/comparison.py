@@ -115,12 +115,14 @@ def compare_story(
         own = cache is None
         cache = TextCache.of_store(store) if cache is None else cache
         comparison = compare_articles(articles, analyses, options.compare, cache)
-        unsaved = key
+        # a comparison with a failed part (its warnings) is not kept: the next report tries again
+        unsaved = None if comparison.warnings else key
         if own and not store.read_only:
             try:
                 cache.save(store)
-                _save_comparison(store, key, story.id, comparison)
-                unsaved = None
+                if unsaved is not None:
+                    _save_comparison(store, unsaved, story.id, comparison)
+                    unsaved = None
             except Exception as e:  # a snapshot or a store that refuses writes: compare again next time
                 log.info("comparison not stored (%s)", e)
     changes = _version_changes(store, comparison)
