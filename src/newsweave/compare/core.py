@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from newsweave.cluster.headline import story_headline
 from newsweave.compare import framing as fr
+from newsweave.compare import tagging
 from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.label import number_label, window
@@ -37,7 +38,7 @@ from newsweave.compare.result import (
 from newsweave.compare.sources import source_infos
 from newsweave.compare.text import Idf, content_stems
 from newsweave.compare.utterances import join_quotations, utterances
-from newsweave.embed import get_embedder
+from newsweave.embed_store import EmbeddingsUnavailable, TextCache
 from newsweave.model import Analysis, Article
 from newsweave.text import paragraph_spans, sentence_spans
 
@@ -60,8 +61,13 @@ def compare_articles(
     articles: Sequence[Article],
     analyses: Sequence[Analysis] | None = None,
     options: CompareOptions | None = None,
+    cache: TextCache | None = None,
 ) -> Comparison:
+    """The comparison of ``articles``. ``cache``: stored sentence vectors and part-of-speech tags to read
+    first (:class:`~newsweave.embed_store.TextCache`; what it lacks is computed and left in it for the
+    caller to save); the embedding model and spaCy's tagger load only for texts it lacks."""
     options = options or CompareOptions()
+    cache = cache if cache is not None else TextCache()
     arts = unique_articles(articles)
     warnings: list[str] = []
     infos, n_indep = source_infos(arts, options.lead_chars)
@@ -72,23 +78,22 @@ def compare_articles(
     sents: list[Sent] = _run(warnings, "sentences", lambda: _sentences(arts, an_by_id, options), [])
     embedder = None
     if options.embeddings is not False and len(arts) > 1:
-        embedder = get_embedder()
+        embedder = cache.embedder()
         if embedder is None and options.embeddings:
             warnings.append("embeddings requested but not available: lexical alignment only")
-    claims: list[Claim] = _run(
-        warnings,
-        "claims",
-        lambda: build_claims(
-            [s for s in sents if long_enough(s.text, options.min_claim_words)],
-            [a.id for a in arts],
-            sources,
-            groups,
-            embedder,
-            options.shared_p,
-            options.link_p,
-        ),
-        [],
-    )
+
+    def claims_part() -> list[Claim]:
+        nonlocal embedder
+        long = [s for s in sents if long_enough(s.text, options.min_claim_words)]
+        ids = [a.id for a in arts]
+        try:
+            return build_claims(long, ids, sources, groups, embedder, options.shared_p, options.link_p)
+        except EmbeddingsUnavailable as e:  # the model was needed and failed to load
+            warnings.append(f"{e}: lexical alignment only")
+            embedder = None
+            return build_claims(long, ids, sources, groups, None, options.shared_p, options.link_p)
+
+    claims: list[Claim] = _run(warnings, "claims", claims_part, [])
     quotes: list[QuoteGroup] = _run(warnings, "quotes", lambda: _quotes(arts, sources, an_by_id, options), [])
     no_numbers: tuple[list[NumberGroup], list[tuple[str, str, Evidence]]] = ([], [])
     numbers, dated = _run(
@@ -105,7 +110,14 @@ def compare_articles(
         "framing",
         lambda: Framing(
             leads=tuple(fr.leads(arts, sources, options.lead_chars)),
-            loaded=tuple(fr.loaded_words(arts, sources, options.loaded_examples)),
+            loaded=tuple(
+                fr.loaded_words(
+                    arts,
+                    sources,
+                    options.loaded_examples,
+                    cache.tagger(tagging.tagger_id(), tagging.tag_texts),
+                )
+            ),
             attribution=tuple(fr.attribution(claims, {a.id: a.text for a in arts})),
             timeline=tuple(fr.timeline(dated)),
         ),

@@ -34,10 +34,10 @@ import functools
 import importlib.resources
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from newsweave.compare.quotes import SPEECH_VERBS
 from newsweave.compare.result import Attribution, Claim, Evidence, Lead, LoadedWord, TimelineEvent
+from newsweave.compare.tagging import Tagger, tag_texts
 from newsweave.model import Article
 from newsweave.text import stem
 
@@ -75,18 +75,6 @@ def lexicon() -> dict[str, float]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """spaCy's tok2vec and tagger only (the analysis stage's model), loaded once per process."""
-    import spacy
-
-    from newsweave.analyse import AnalyseOptions
-    from newsweave.analyse.nlp import resolve_model
-
-    unused = ["parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
-    return spacy.load(resolve_model(AnalyseOptions()), exclude=unused)
-
-
 def leads(articles: Sequence[Article], sources: Sequence[str], lead_chars: int) -> list[Lead]:
     out = []
     for a, src in zip(articles, sources, strict=False):
@@ -104,9 +92,13 @@ def leads(articles: Sequence[Article], sources: Sequence[str], lead_chars: int) 
     return out
 
 
-def loaded_words(articles: Sequence[Article], sources: Sequence[str], per_source: int) -> list[LoadedWord]:
-    """Per article, up to ``per_source`` loaded words (first occurrence each) with their sentence."""
-    found = [_candidates(a.text) for a in articles]
+def loaded_words(
+    articles: Sequence[Article], sources: Sequence[str], per_source: int, tagger: Tagger | None = None
+) -> list[LoadedWord]:
+    """Per article, up to ``per_source`` loaded words (first occurrence each) with their sentence.
+    ``tagger``: texts -> their tokens' tags (default :func:`tag_texts`; the comparison passes one that
+    reads stored tags first)."""
+    found = [_candidates(a.text, tagger or tag_texts) for a in articles]
     shared = _story_vocabulary([{stem(w) for w, cat, _, _ in f if cat != "speech"} for f in found])
     out = []
     for a, src, cands in zip(articles, sources, found, strict=False):
@@ -121,7 +113,7 @@ def loaded_words(articles: Sequence[Article], sources: Sequence[str], per_source
     return out
 
 
-def _candidates(text: str) -> list[tuple[str, str, tuple[int, int], bool]]:
+def _candidates(text: str, tagger: Tagger = tag_texts) -> list[tuple[str, str, tuple[int, int], bool]]:
     """(word, category, sentence span, counts) for each lexicon word or judging reporting verb outside
     quotes in ``text``, in reading order (rules 1, 3, 5); ``counts`` is false where the tagger rules it out
     (rule 2: not a modifier; rule 5: not a verb). All of them make the story's vocabulary (rule 4)."""
@@ -138,10 +130,9 @@ def _candidates(text: str) -> list[tuple[str, str, tuple[int, int], bool]]:
     spans = [_sentence_around(text, pos, pos + len(w)) for pos, w, _ in hits]
     wanted = sorted(set(spans))
     tags: dict[tuple[int, int], dict[int, tuple[str, str]]] = {}
-    for (s, e), doc in zip(wanted, _tagger().pipe([text[s:e] for s, e in wanted]), strict=True):
-        toks = list(doc)
+    for (s, e), toks in zip(wanted, tagger([text[s:e] for s, e in wanted]) if wanted else [], strict=True):
         tags[(s, e)] = {
-            s + t.idx: (t.tag_, toks[i + 1].tag_ if i + 1 < len(toks) else "") for i, t in enumerate(toks)
+            s + i: (tag, toks[k + 1][1] if k + 1 < len(toks) else "") for k, (i, tag) in enumerate(toks)
         }
     out = []
     for (pos, w, cat), span in zip(hits, spans, strict=True):

@@ -8,9 +8,29 @@
 - :func:`independent_groups`: union of both kinds of link, for counting independent sources.
 """
 
-from newsweave.dedup.near import exact_key, find_duplicates, lsh_signatures, near_duplicate_pairs
-from newsweave.dedup.rewrite import find_rewrites, independent_groups
-from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsweave.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from newsweave.dedup.near import exact_key, find_duplicates, lsh_signatures, near_duplicate_pairs
+    from newsweave.dedup.rewrite import find_rewrites, independent_groups
+    from newsweave.dedup.types import DedupOptions, DuplicateLink, RewriteLink
+
+# imported on first use (newsweave.lazy): the store reads the link types without the MinHash machinery
+_MODULE = {
+    "DedupOptions": "newsweave.dedup.types",
+    "DuplicateLink": "newsweave.dedup.types",
+    "RewriteLink": "newsweave.dedup.types",
+    "exact_key": "newsweave.dedup.near",
+    "find_duplicates": "newsweave.dedup.near",
+    "find_rewrites": "newsweave.dedup.rewrite",
+    "independent_groups": "newsweave.dedup.rewrite",
+    "lsh_signatures": "newsweave.dedup.near",
+    "near_duplicate_pairs": "newsweave.dedup.near",
+}
 
 __all__ = [
     "DedupOptions",
@@ -23,3 +43,5 @@ __all__ = [
     "lsh_signatures",
     "near_duplicate_pairs",
 ]
+
+__getattr__ = lazy_exports(__name__, _MODULE)

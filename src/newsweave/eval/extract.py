@@ -20,9 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from dateutil import parser as dateparser
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import UsageError
 from newsweave.eval.metrics import (
@@ -34,8 +32,9 @@ from newsweave.eval.metrics import (
     shingles_of_parts,
     squash_ws,
 )
-from newsweave.ingest.build import Fields
-from newsweave.ingest.html import extract_page, quiet_extractors
+
+if TYPE_CHECKING:  # the ingest stage (trafilatura, htmldate) is imported when a page is extracted
+    from newsweave.ingest.build import Fields
 
 
 def _norm(value: object) -> str:
@@ -55,6 +54,8 @@ def _day(raw: str | None) -> str | None:
         return None
     if re.match(r"\d{4}-\d\d-\d\d", raw):
         return raw[:10]
+    from dateutil import parser as dateparser
+
     try:
         return dateparser.parse(raw).date().isoformat()
     except (ValueError, OverflowError):
@@ -71,14 +72,19 @@ def load_ground_truth(data_dir: Path) -> list[dict[str, Any]]:
 def evaluate_extraction(
     data_dir: str | Path,
     every: int = 1,
-    extractor: Callable[[bytes, str | None], Fields | None] = extract_page,
+    extractor: Callable[[bytes, str | None], Fields | None] | None = None,
 ) -> dict[str, Any]:
-    """Scores of ``extractor`` on the folder; ``every`` > 1 scores every n-th page only (deterministic).
+    """Scores of ``extractor`` (default: the ingest stage's :func:`~newsweave.ingest.html.extract_page`) on
+    the folder; ``every`` > 1 scores every n-th page only (deterministic).
 
     Where the gold has ``title``, ``author`` or ``date``, the share of pages where the extracted value
     matches is reported too (title: same words, or the gold words then a site suffix; author: either
     contains the other; date: the same calendar day).
     """
+    if extractor is None:
+        from newsweave.ingest.html import extract_page
+
+        extractor = extract_page
     data_dir = Path(data_dir)
     rows = load_ground_truth(data_dir)[:: max(1, every)]
     pages: list[PageCounts] = []
@@ -159,6 +165,8 @@ def register_eval_extract(eval_app: Any) -> None:
         every: int = typer.Option(1, "--every", min=1, help="Score every n-th page only."),
     ) -> None:
         """HTML extraction quality: shingle precision, recall, F1 and pages per second."""
+        from newsweave.ingest.html import quiet_extractors
+
         quiet_extractors()
         result = evaluate_extraction(data, every=every)
         if as_json:

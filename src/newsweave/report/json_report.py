@@ -100,3 +100,63 @@ def summary(c: Comparison) -> dict[str, Any]:
 
 def dumps(c: Comparison, indent: int | None = None) -> str:
     return json.dumps(to_dict(c), ensure_ascii=False, indent=indent)
+
+
+def _evidence(d: dict[str, Any]) -> Evidence:
+    return Evidence(d["article_id"], d["source"], d["start"], d["end"], d["text"])
+
+
+def _evs(items: list[dict[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(_evidence(e) for e in items)
+
+
+def from_dict(d: dict[str, Any]) -> Comparison:
+    """The :class:`Comparison` a :func:`to_dict` form came from (a stored comparison read back):
+    ``to_dict(from_dict(d)) == d``."""
+    from newsweave.compare import result as r
+
+    fr = d["framing"]
+    return Comparison(
+        sources=tuple(r.SourceInfo(**s) for s in d["sources"]),
+        claims=tuple(
+            r.Claim(x["id"], x["status"], x["text"], _evs(x["evidence"]), x["score"], tuple(x["sources"]),
+                    x["independent_sources"])
+            for x in d["claims"]
+        ),
+        quotes=tuple(
+            r.QuoteGroup(q["id"], q["status"], q["speaker"], _evs(q["evidence"]),
+                         tuple((x["article_id"], x["text"]) for x in q["renderings"]),
+                         (q["diff_pair"][0], q["diff_pair"][1]) if q["diff_pair"] else None,
+                         tuple(r.DiffOp(o["op"], o["a"], o["b"]) for o in q["diff"]), q.get("utterance"))
+            for q in d["quotes"]
+        ),
+        numbers=tuple(
+            r.NumberGroup(n["id"], n["status"], n["what"], n["unit"], _evs(n["evidence"]),
+                          tuple(r.NumberMention(m["article_id"], m["text"], m["value"], m["low"], m["high"],
+                                                n["unit"], m["hedge"]) for m in n["values"]),
+                          n["note"])
+            for n in d["numbers"]
+        ),
+        entities=tuple(
+            r.AliasRow(e["canonical"], e["label"], tuple((f["article_id"], tuple(f["forms"])) for f in e["forms"]))
+            for e in d["entities"]
+        ),
+        framing=r.Framing(
+            leads=tuple(r.Lead(x["article_id"], x["source"], x["headline"],
+                               _evidence(x["first_paragraph"]) if x["first_paragraph"] else None)
+                        for x in fr["leads"]),
+            loaded=tuple(r.LoadedWord(x["article_id"], x["source"], x["word"], x["category"],
+                                      _evidence(x["evidence"])) for x in fr["loaded"]),
+            attribution=tuple(r.Attribution(x["claim_id"], x["article_id"], x["source"], x["attributed_to"],
+                                            _evidence(x["evidence"])) for x in fr["attribution"]),
+            timeline=tuple(r.TimelineEvent(x["date"], x["label"], _evidence(x["evidence"]))
+                           for x in fr["timeline"]),
+        ),
+        independent_sources=d["summary"]["independent_sources"],
+        changes=tuple(r.VersionChange(**x) for x in d["changes"]),
+        headline=d["headline"],
+        undecided=_evs(d["undecided"]),
+        embeddings_used=d["summary"]["embeddings_used"],
+        schema_version=d["schema_version"],
+        warnings=tuple(d["warnings"]),
+    )  # fmt: skip

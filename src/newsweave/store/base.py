@@ -9,7 +9,7 @@ PostgreSQL both read; only the primitives and the connection know which database
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -363,6 +363,24 @@ class SqlStore:
     def first_mentions(self) -> dict[tuple[str, str], tuple[int, int]]:
         return analysis.first_mentions(self)
 
+    def text_vectors(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        return {k: bytes(v) for k, v in derived.load(self, "text_vectors", model, keys).items()}  # type: ignore[call-overload]
+
+    def save_text_vectors(self, model: str, vectors: Mapping[str, bytes]) -> int:
+        return derived.save(self, "text_vectors", model, vectors)
+
+    def text_tags(self, model: str, keys: Sequence[str]) -> dict[str, str]:
+        return {k: str(v) for k, v in derived.load(self, "text_tags", model, keys).items()}
+
+    def save_text_tags(self, model: str, tags: Mapping[str, str]) -> int:
+        return derived.save(self, "text_tags", model, tags)
+
+    def stored_comparison(self, key: str) -> str | None:
+        return derived.stored_comparison(self, key)
+
+    def save_comparison(self, key: str, story_id: str, comparison: str) -> int:
+        return derived.save_comparison(self, key, story_id, comparison)
+
     def list_stories(self) -> list[Story]:
         from newsweave.store import stories
 
@@ -482,4 +500,4 @@ class SqlStore:
         return fetch.stored_versions(self, article_ids)
 
 
-from newsweave.store import analysis, queries  # noqa: E402  (they build on SqlStore)
+from newsweave.store import analysis, derived, queries  # noqa: E402  (they build on SqlStore)

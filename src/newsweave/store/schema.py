@@ -118,6 +118,23 @@ CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles (story_id);
 CREATE INDEX IF NOT EXISTS article_origins_article ON article_origins (article_id)
 """
 
+# Version 3: what the comparison derives from texts (src/newsweave/store/derived.py): sentence and clause
+# vectors, and the part-of-speech tags of the sentences framing reads, keyed by model and text hash; and
+# the comparison of a stored story, under a key of everything it depends on (newsweave.views.stored).
+_V3 = """
+CREATE TABLE IF NOT EXISTS text_vectors (
+    model VARCHAR NOT NULL, text_key VARCHAR NOT NULL, vector BYTEA NOT NULL, saved_at TIMESTAMPTZ,
+    PRIMARY KEY (model, text_key)
+);
+CREATE TABLE IF NOT EXISTS text_tags (
+    model VARCHAR NOT NULL, text_key VARCHAR NOT NULL, tags VARCHAR NOT NULL, saved_at TIMESTAMPTZ,
+    PRIMARY KEY (model, text_key)
+);
+CREATE TABLE IF NOT EXISTS story_comparisons (
+    key VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, comparison VARCHAR NOT NULL, saved_at TIMESTAMPTZ
+)
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -130,6 +147,9 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, rejected inputs, analyses, stories, storylines, links, fetch state", _V1),
     Migration(2, "indexes on article and story ids", _V2, backends=("postgresql",)),
+    Migration(
+        3, "the comparison's sentence vectors and tags (by model and text hash), stored comparisons", _V3
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -14,18 +14,20 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from newsweave.cluster.clusterer import Merge
-from newsweave.cluster.storylines import StorylineLink, StorylineMerge
 from newsweave.dedup.types import DuplicateLink, RewriteLink
 from newsweave.errors import NotFoundError
 from newsweave.model import Span, Story
 from newsweave.store.base import IDS, SqlStore
 from newsweave.store.history import save_splits
 from newsweave.store.storylines import forget_stories, save_storylines, stored_storyline_merges, storylines_of
+
+if TYPE_CHECKING:  # annotations only: reading stories does not import the clustering (SciPy)
+    from newsweave.cluster.clusterer import Merge
+    from newsweave.cluster.storylines import StorylineLink, StorylineMerge
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,13 @@ import dataclasses
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsweave.compare import CompareOptions, Comparison, compare_articles
-from newsweave.compare.result import VersionChange
+from newsweave.compare.options import CompareOptions
+from newsweave.compare.result import Comparison, VersionChange
+from newsweave.embed_store import TextCache
 from newsweave.model import Analysis, Article, Story
 from newsweave.store import Store
 from newsweave.views.shapes import load_analysis_or_none, story_obj
@@ -41,9 +42,14 @@ class StoryCompareOptions:
 
 @dataclass(frozen=True)
 class StoryComparison:
+    """``reused``: read from the store (:mod:`newsweave.views.stored`), not compared now. ``unsaved``: a
+    comparison made now that a read-only caller saves with :func:`save_computed` (its key)."""
+
     story: Story
     articles: tuple[Article, ...]
     comparison: Comparison
+    reused: bool = False
+    unsaved: str | None = field(default=None, compare=False, repr=False)
 
     def texts(self) -> dict[str, str]:
         """Article id -> text, for the sources the comparison kept (for highlighted full texts)."""
@@ -80,25 +86,87 @@ def _analyses(store: Store, articles: Sequence[Article]) -> list[Analysis] | Non
 
 
 def compare_story(
-    store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
+    store: Store,
+    story_id: str,
+    options: StoryCompareOptions = StoryCompareOptions(),
+    cache: TextCache | None = None,
+    reuse: bool = True,
 ) -> StoryComparison:
-    """The comparison of story ``story_id`` (an id or a unique prefix; merged ids follow the merge)."""
+    """The comparison of story ``story_id`` (an id or a unique prefix; merged ids follow the merge).
+
+    With ``reuse``, a comparison stored under the same key (same articles, analyses, options, models and
+    code: :func:`newsweave.views.stored.comparison_key`) is read instead of comparing again. Otherwise it
+    compares, reading the sentence vectors and part-of-speech tags stored by earlier comparisons
+    (``cache``, by default one over ``store``), so the embedding model and spaCy's tagger load only for
+    texts not compared before. What it computed is saved to ``store`` when that is writable; a read-only
+    caller passes its own ``cache`` and saves it, with the comparison, by :func:`save_computed`."""
+    from newsweave.views.stored import comparison_key, load_comparison
+
     story = store.get_story(story_id)
     articles = store.get_articles(list(story.article_ids))
-    analyses = _analyses(store, articles) if options.analyse and articles else None
-    comparison = compare_articles(articles, analyses, options.compare)
+    key = comparison_key(store, story, options)
+    comparison = load_comparison(store, key) if reuse else None
+    reused = comparison is not None
+    unsaved = None
+    if comparison is None:
+        from newsweave.compare import compare_articles
+
+        analyses = _analyses(store, articles) if options.analyse and articles else None
+        own = cache is None
+        cache = TextCache.of_store(store) if cache is None else cache
+        comparison = compare_articles(articles, analyses, options.compare, cache)
+        # a comparison with a failed part (its warnings) is not kept: the next report tries again
+        unsaved = None if comparison.warnings else key
+        if own and not store.read_only:
+            try:
+                cache.save(store)
+                if unsaved is not None:
+                    _save_comparison(store, unsaved, story.id, comparison)
+                    unsaved = None
+            except Exception as e:  # a snapshot or a store that refuses writes: compare again next time
+                log.info("comparison not stored (%s)", e)
     changes = _version_changes(store, comparison)
     if changes:
         comparison = dataclasses.replace(comparison, changes=changes)
-    return StoryComparison(story, tuple(articles), comparison)
+    return StoryComparison(story, tuple(articles), comparison, reused, unsaved)
+
+
+def save_computed(
+    open_writable: Callable[[], Store], cache: TextCache, result: StoryComparison | None = None
+) -> int:
+    """Save what a comparison computed (``cache``, and ``result``'s comparison when it was made now)
+    through a store opened for writing by ``open_writable``, briefly; returns the rows added. A store that
+    cannot be opened for writing (another process holds the DuckDB file, a read-only file or server) is
+    logged and skipped: the next report computes them again."""
+    unsaved = result.unsaved if result is not None else None
+    if not cache.pending() and unsaved is None:
+        return 0
+    try:
+        with open_writable() as store:
+            n = cache.save(store)
+            if result is not None and unsaved is not None:
+                n += _save_comparison(store, unsaved, result.story.id, result.comparison)
+            return n
+    except Exception as e:
+        log.info("comparison not stored (%s): the next report compares again", e)
+        return 0
+
+
+def _save_comparison(store: Store, key: str, story_id: str, comparison: Comparison) -> int:
+    """Store ``comparison`` without its ``changes`` (read afresh at each report)."""
+    from newsweave.report.json_report import dumps
+
+    return store.save_comparison(key, story_id, dumps(dataclasses.replace(comparison, changes=())))
 
 
 def _version_changes(store: Store, comparison: Comparison) -> tuple[VersionChange, ...]:
     """What the outlets changed in their articles after publishing them (fetched versions; issue #18)."""
-    from newsweave.fetch.history import stored_changes
-
     names = {s.article_id: s.heading for s in comparison.sources}
     try:
+        if not any(len(v) > 1 for v in store.stored_versions(list(names)).values()):
+            return ()  # one version each (the usual case): no need to import the fetch stage (httpx)
+        from newsweave.fetch.history import stored_changes
+
         found = stored_changes(store, list(names))
     except Exception as e:  # the report stands without it
         log.warning("article versions unavailable: %s", e)
