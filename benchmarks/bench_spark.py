@@ -3,7 +3,8 @@
 
 Input: ``bench_cluster.build`` (the galaxy dev articles and perturbed copies, each copy round a month
 later) written as JSONL in 8 files (files are the job's unit of parallel reading). Each run is its own
-process with its own Spark session (start-up not counted: the clock runs from the job's start); peak memory
+process with its own Spark session (start-up not counted: the clock runs from the job's start); the cost
+of each step's tasks (Spark partitions) comes from the session's event log (``task_costs``); peak memory
 is that process's maximum resident set size (the Python driver; the JVM and the Python workers are
 separate processes whose peak the runner, ``benchmarks/run_all.py``, reads from ``wait4``).
 
@@ -44,19 +45,61 @@ def write_corpus(n: int, folder: Path) -> list[str]:
     return [str(p) for p in paths]
 
 
+def task_costs(event_log: Path) -> dict[str, dict[str, float]]:
+    """Per job step (the job group ``run_job`` sets): Spark tasks, their summed and largest run time (s),
+    CPU time of the JVM side (s), and the largest JVM heap a task saw (MB), from a Spark event log."""
+    group_of_stage: dict[int, str] = {}
+    tasks: list[tuple[int, float, float, float]] = []
+    for path in event_log.iterdir():
+        for line in path.open(encoding="utf-8"):
+            ev = json.loads(line)
+            kind = ev.get("Event")
+            if kind == "SparkListenerJobStart":
+                group = (ev.get("Properties") or {}).get("spark.jobGroup.id") or "other"
+                for sid in ev.get("Stage IDs", []):
+                    group_of_stage[sid] = group
+            elif kind == "SparkListenerTaskEnd":
+                m = ev.get("Task Metrics") or {}
+                heap = (ev.get("Task Executor Metrics") or {}).get("JVMHeapMemory", 0)
+                tasks.append(
+                    (
+                        ev["Stage ID"],
+                        m.get("Executor Run Time", 0) / 1000,
+                        m.get("Executor CPU Time", 0) / 1e9,
+                        heap / 2**20,
+                    )
+                )
+    out: dict[str, dict[str, float]] = {}
+    for sid, run_s, cpu_s, heap_mb in tasks:
+        c = out.setdefault(
+            group_of_stage.get(sid, "other"),
+            {"tasks": 0, "task_s": 0.0, "max_task_s": 0.0, "jvm_cpu_s": 0.0, "max_heap_mb": 0.0},
+        )
+        c["tasks"] += 1
+        c["task_s"] += run_s
+        c["max_task_s"] = max(c["max_task_s"], run_s)
+        c["jvm_cpu_s"] += cpu_s
+        c["max_heap_mb"] = max(c["max_heap_mb"], heap_mb)
+    return {g: {k: round(v, 1) for k, v in c.items()} for g, c in sorted(out.items())}
+
+
 def run_one(n: int, master: str, analyse: bool) -> dict:
     from newsweave.spark import SparkJobOptions, run_job
     from newsweave.spark.session import spark_session
 
     with tempfile.TemporaryDirectory() as tmp:
         inputs = write_corpus(n, Path(tmp))
-        spark = spark_session(master)
+        events = Path(tmp) / "events"
+        events.mkdir()
+        conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri()}
+        spark = spark_session(master, **conf)
         try:
             t = time.perf_counter()
             s = run_job(spark, inputs, f"{tmp}/out", SparkJobOptions(run_analysis=analyse))
             elapsed = time.perf_counter() - t
         finally:
             spark.stop()
+        costs = task_costs(events)
     return {
         "articles": s.articles,
         "master": master,
@@ -67,6 +110,7 @@ def run_one(n: int, master: str, analyse: bool) -> dict:
         "stories": s.stories,
         "duplicates": s.duplicates,
         "driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "task_costs": costs,
     }
 
 

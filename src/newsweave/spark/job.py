@@ -62,9 +62,12 @@ def run_job(
     from pyspark.sql import functions as F
 
     opts = options or SparkJobOptions()
-    parts = opts.partitions or spark.sparkContext.defaultParallelism
+    sc = spark.sparkContext
+    parts = opts.partitions or sc.defaultParallelism
     seconds: dict[str, float] = {}
     t = time.perf_counter()
+    # each step's Spark jobs carry its name (the Spark UI and event log: benchmarks/bench_spark.py)
+    sc.setJobGroup("ingest", "newsweave ingest")
     articles, rejected = read_corpus(spark, inputs, opts.ingest, parts)
     articles = articles.repartition(parts, "id").persist(StorageLevel.MEMORY_AND_DISK)
     n_articles = articles.count()
@@ -74,6 +77,7 @@ def run_job(
     seconds["ingest"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("analyse", "newsweave analyse")
     a_opts, d_opts = (opts.analyse if opts.run_analysis else None), opts.dedup
     analysed_rdd = articles.rdd.mapPartitions(lambda rows: analyse_partition(rows, a_opts, d_opts))
     analysed = spark.createDataFrame(analysed_rdd, schemas.ANALYSED).persist(StorageLevel.MEMORY_AND_DISK)
@@ -85,6 +89,7 @@ def run_job(
     seconds["analyse"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("dedup", "newsweave dedup")
     keys = analysed.select("id", "exact_key", "sig", "bands").join(articles.select("id", "seq"), "id")
     dups = duplicate_links(keys, opts.dedup).persist()
     dups.write.mode("overwrite").parquet(f"{output}/duplicates")
@@ -92,6 +97,7 @@ def run_job(
     seconds["dedup"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("stories", "newsweave stories")
     stories = find_stories(articles, analysed.select("id", "entity_keys", "terms"), opts.stories).persist()
     stories.write.mode("overwrite").parquet(f"{output}/stories")
     n_stories = stories.count()
