@@ -50,7 +50,8 @@ def task_costs(event_log: Path) -> dict[str, dict[str, float]]:
     CPU time of the JVM side (s), and the largest JVM heap a task saw (MB), from a Spark event log."""
     group_of_stage: dict[int, str] = {}
     tasks: list[tuple[int, float, float, float]] = []
-    for path in event_log.iterdir():
+    # Spark 4 writes a folder per application (rolling files events_1_..., events_2_...)
+    for path in sorted(event_log.rglob("events_*")):
         for line in path.open(encoding="utf-8"):
             ev = json.loads(line)
             kind = ev.get("Event")
@@ -91,7 +92,11 @@ def run_one(n: int, master: str, analyse: bool) -> dict:
         inputs = write_corpus(n, Path(tmp))
         events = Path(tmp) / "events"
         events.mkdir()
-        conf = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": events.as_uri()}
+        conf = {
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": events.as_uri(),
+            "spark.eventLog.compress": "false",  # plain JSON lines (Spark 4 compresses with zstd)
+        }
         spark = spark_session(master, **conf)
         try:
             t = time.perf_counter()
@@ -147,6 +152,12 @@ def main() -> None:
             f"{r['articles_per_s']:>7.1f} articles/s, stages {r['stage_seconds']}",
             flush=True,
         )
+        for step, c in r["task_costs"].items():
+            print(
+                f"    {step:>8}: {c['tasks']:>4.0f} tasks, {c['task_s']:>7.1f} task-s "
+                f"(largest {c['max_task_s']:.1f} s), JVM heap of a task up to {c['max_heap_mb']:.0f} MB",
+                flush=True,
+            )
         if args.json:
             print(json.dumps({"runs": runs}), flush=True)
 
