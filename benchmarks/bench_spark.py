@@ -9,6 +9,7 @@ is that process's maximum resident set size (the Python driver; the JVM and the 
 separate processes whose peak the runner, ``benchmarks/run_all.py``, reads from ``wait4``).
 
     .venv/bin/python benchmarks/bench_spark.py [--analysed 1000] [--sizes 1000 10000] [--json]
+    .venv/bin/python benchmarks/bench_spark.py --cut-check 2000 500   # what a block cut costs (ARI)
 """
 
 from __future__ import annotations
@@ -119,6 +120,40 @@ def run_one(n: int, master: str, analyse: bool) -> dict:
     }
 
 
+def cut_check(n: int, max_block: int) -> dict:
+    """What cutting a component into slices costs: the job's stories (no analysis, local[2]) with blocks of
+    at most ``max_block`` articles and with no cut, each against the local clusterer on the same articles
+    (adjusted Rand index)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from newsweave.cluster import StoryClusterer
+    from newsweave.ingest import read_inputs
+    from newsweave.model import Article
+    from newsweave.spark import SparkJobOptions, run_job
+    from newsweave.spark.session import spark_session
+    from newsweave.spark.stories import StoryJobOptions
+
+    out: dict = {"articles": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = write_corpus(n, Path(tmp))
+        articles = [a for a in read_inputs(inputs) if isinstance(a, Article)]
+        local = StoryClusterer().add_many(articles)
+        out["local_stories"] = len(set(local.values()))
+        spark = spark_session("local[2]")
+        try:
+            for name, cap in (("cut", max_block), ("uncut", 10**12)):
+                opts = SparkJobOptions(run_analysis=False, stories=StoryJobOptions(max_block=cap))
+                run_job(spark, inputs, f"{tmp}/{name}", opts)
+                rows = spark.read.parquet(f"{tmp}/{name}/stories").collect()
+                story = {a: r["id"] for r in rows for a in r["article_ids"]}
+                ids = sorted(local)
+                ari = adjusted_rand_score([local[i] for i in ids], [story[i] for i in ids])
+                out[name] = {"max_block": cap, "stories": len(rows), "ari": round(ari, 4)}
+        finally:
+            spark.stop()
+    return out
+
+
 def run_child(n: int, master: str, analyse: bool) -> dict:
     cmd = [sys.executable, __file__, "--one", str(n), "--master", master] + (
         [] if analyse else ["--no-analyse"]
@@ -132,10 +167,20 @@ def main() -> None:
     ap.add_argument("--analysed", type=int, default=1000, help="articles of the local[1] / local[2] runs")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="growth sizes, no analysis")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--cut-check",
+        type=int,
+        nargs=2,
+        metavar=("N", "MAX_BLOCK"),
+        help="only compare the stories of N articles cut in blocks of MAX_BLOCK, and uncut, with the local clusterer",
+    )
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--master", default="local[2]", help=argparse.SUPPRESS)
     ap.add_argument("--no-analyse", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cut_check:
+        print(json.dumps(cut_check(*args.cut_check)))
+        return
     if args.one:
         print(json.dumps(run_one(args.one, args.master, not args.no_analyse)))
         return
