@@ -298,6 +298,22 @@ def report(res: dict[str, dict[str, Any]], started: str, total: float) -> str:
                 f"| {r['master']} | {r['articles']:,} | {'yes' if r['analyse'] else 'no'} | {r['seconds']} | "
                 f"{r['articles_per_s']} | {st.get('ingest')} | {st.get('analyse')} | {st.get('dedup')} | {st.get('stories')} |"
             )
+        lines += [
+            "",
+            "Spark task time per step (tasks, summed task seconds, the largest task; from the event log):",
+            "",
+            "| master | articles | analysis | ingest | analyse | dedup | stories |",
+            "|---|---:|---|---|---|---|---|",
+        ]
+        for r in sp:
+            tc = r.get("task_costs") or {}
+            cells = [
+                f"{c['tasks']:.0f} / {c['task_s']} s / {c['max_task_s']} s" if (c := tc.get(k)) else "-"
+                for k in ("ingest", "analyse", "dedup", "stories")
+            ]
+            lines.append(
+                f"| {r['master']} | {r['articles']:,} | {'yes' if r['analyse'] else 'no'} | {' | '.join(cells)} |"
+            )
     others = [(n, (res.get(n) or {}).get("json")) for n in ("hostile", "watch", "web")]
     lines += ["", "Other benchmarks (their JSON lines):", ""]
     lines += [f"- {n}: `{json.dumps(j)[:600]}`" for n, j in others if j]

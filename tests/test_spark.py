@@ -21,12 +21,15 @@ from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
 from newsweave.cli import app
-from newsweave.dedup import find_duplicates
+from newsweave.dedup import DedupOptions, find_duplicates
 from newsweave.errors import InputError
 from newsweave.ingest import read_inputs
 from newsweave.model import Article
 from newsweave.pipeline import add_inputs
-from newsweave.spark import run_job
+from newsweave.spark import run_job, schemas
+from newsweave.spark.analyse import analysed_rows
+from newsweave.spark.components import connected_components, split_large
+from newsweave.spark.dedup import duplicate_links
 from newsweave.spark.load import import_parquet
 from newsweave.spark.rows import ANALYSIS_TABLES
 from newsweave.spark.session import spark_session
@@ -189,3 +192,87 @@ def test_import_parquet_names_a_missing_table(tmp_path: Path) -> None:
     with Store.open(tmp_path / "x.duckdb") as store, pytest.raises(InputError) as e:
         import_parquet(store, tmp_path)
     assert "no articles table" in str(e.value) and str(tmp_path / "articles") in str(e.value)
+
+
+def _union_find_labels(edges: list[tuple[int, int]]) -> dict[int, int]:
+    """Node -> smallest node of its component, by a plain union-find (the reference for the Spark one)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
+
+
+def test_connected_components_equal_a_union_find(spark) -> None:
+    # an invented graph: chains (the longest needs several rounds), stars, a cycle, isolated nodes
+    # (self-loops), repeated and reversed edges, on large random node ids
+    rng = random.Random(3)
+    ids = iter(rng.sample(range(1, 10**12), 400))
+    edges: list[tuple[int, int]] = []
+    for size in (2, 5, 40, 64):
+        chain = [next(ids) for _ in range(size)]
+        edges += list(zip(chain, chain[1:], strict=False))
+    for size in (3, 50):
+        star = [next(ids) for _ in range(size)]
+        edges += [(star[0], x) for x in star[1:]]
+    cycle = [next(ids) for _ in range(10)]
+    edges += list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+    isolated = [next(ids) for _ in range(5)]
+    edges += [(x, x) for x in isolated] + edges[:7]
+    rng.shuffle(edges)
+    edges = [(b, a) if rng.random() < 0.5 else (a, b) for a, b in edges]
+    expected = _union_find_labels(edges)
+    assert len(set(expected.values())) == 4 + 2 + 1 + 5
+    frame = spark.createDataFrame(edges, "u bigint, v bigint")
+    for local_edges in (0, 10**6):  # every round in Spark; the driver's scipy finish
+        got = {r["node"]: r["component"] for r in connected_components(frame, local_edges).collect()}
+        assert got == expected
+
+
+def test_split_large_cuts_big_components_in_time_order(spark) -> None:
+    # component 1: seven rows (times out of seq order), component 9: two rows
+    rows = [(1, 1, 50.0), (2, 1, 10.0), (3, 1, 30.0), (4, 1, 20.0), (5, 1, 70.0), (6, 1, 60.0), (7, 1, 40.0)]
+    rows += [(9, 9, 5.0), (10, 9, 1.0)]
+    frame = spark.createDataFrame(rows, "seq bigint, component bigint, t double")
+    got = {r["seq"]: r["block"] for r in split_large(frame, "component", ["t", "seq"], 3).collect()}
+    # time order of component 1: 2, 4, 3 | 7, 1, 6 | 5; each slice named by its first row's seq
+    assert got == {2: 2, 4: 2, 3: 2, 7: 7, 1: 7, 6: 7, 5: 5, 9: 9, 10: 9}
+
+
+def test_flood_buckets_link_as_the_local_engine(spark) -> None:
+    # nine near copies of one invented text (each bucket of a band holds all nine: above max_bucket 3,
+    # so the chain-plus-star rule applies) and two unrelated texts
+    base = (
+        "The lighthouse keepers of Orsk Bay voted on Friday to keep the old lamp burning through the winter "
+        "storms, after the council offered to replace it with an automatic beacon powered by solar panels "
+        "on the cliff. Keeper Malin Dovre said the crews would train two apprentices before the spring tides "
+        "and that the logbooks of the last ninety years would go to the town museum in March."
+    ).split(" ")
+    texts = []
+    for k in range(9):
+        words = list(base)
+        words[5 + 3 * k] = "zephyr"
+        texts.append(" ".join(words))
+    texts += [
+        "A bakery in Tolleven sold its last rye loaf on Sunday, ending a recipe kept by one family since 1890.",
+        "Cyclists crossed the Varn pass in fog on the third stage, and the leader kept his jersey by a second.",
+    ]
+    articles = [Article(id=f"flood{k:02d}", text=t) for k, t in enumerate(texts)]
+    options = DedupOptions(max_bucket=3)
+    rows = list(analysed_rows(articles, None, options))
+    keys = spark.createDataFrame(rows, schemas.ANALYSED).join(
+        spark.createDataFrame([(a.id, k) for k, a in enumerate(articles)], "id string, seq bigint"), "id"
+    )
+    local = find_duplicates(articles, options)
+    got = duplicate_links(keys.select("id", "seq", "exact_key", "sig", "bands"), options).collect()
+    assert len(local) >= 8
+    assert sorted((d.a, d.b, d.kind) for d in local) == sorted((r["a"], r["b"], r["kind"]) for r in got)

@@ -11,21 +11,12 @@ rule), so a flood of near-identical texts costs linear, not quadratic, pairs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsweave.dedup import DedupOptions
 
 # the share of equal signature values of two bigint arrays, in Spark SQL (no Python round trip)
 _SIMILARITY = "aggregate(zip_with(sa, sb, (x, y) -> CAST(x = y AS INT)), 0, (acc, v) -> acc + v) / size(sa)"
-
-
-def _chain_and_star(members: Iterable[Any]) -> Iterator[tuple[str, str]]:
-    ordered = [m["id"] for m in sorted(members, key=lambda m: m["seq"])]
-    for k in range(1, len(ordered)):
-        yield ordered[k - 1], ordered[k]
-        if k > 1:
-            yield ordered[0], ordered[k]
 
 
 def duplicate_links(keys: Any, options: DedupOptions) -> Any:
@@ -51,14 +42,19 @@ def duplicate_links(keys: Any, options: DedupOptions) -> Any:
     pairs = joined.filter(F.col("x.seq") < F.col("y.seq")).select(
         F.col("x.id").alias("a"), F.col("y.id").alias("b")
     )
+    # a flood bucket: each member after the first linked to the one before it and to the first, with
+    # window functions over the bucket (no bucket is gathered into one row)
+    wb = Window.partitionBy("band", "key").orderBy("seq")
     large = (
         sized.filter(F.col("_size") > options.max_bucket)
-        .groupBy("band", "key")
-        .agg(F.collect_list(F.struct("id", "seq")).alias("members"))
+        .withColumn("_first", F.first("id").over(wb))
+        .withColumn("_prev", F.lag("id").over(wb))
+        .filter(F.col("_prev").isNotNull())
     )
-    spark = keys.sparkSession
-    flood = spark.createDataFrame(
-        large.rdd.flatMap(lambda r: _chain_and_star(r["members"])), "a string, b string"
+    flood = large.select(F.col("_prev").alias("a"), F.col("id").alias("b")).unionByName(
+        large.filter(F.col("_prev") != F.col("_first")).select(
+            F.col("_first").alias("a"), F.col("id").alias("b")
+        )
     )
     candidates = pairs.unionByName(flood).distinct()
     sigs = keep.select("id", "seq", "sig")

@@ -56,13 +56,13 @@ def _read_records(
             yield ("r", rejected_row(out))
 
 
-def read_corpus(
-    spark: Any, inputs: Sequence[str], options: IngestOptions, partitions: int
-) -> tuple[Any, Any]:
+def read_corpus(spark: Any, inputs: Sequence[str], options: IngestOptions) -> tuple[Any, Any]:
     """(articles, rejected) DataFrames of the inputs, in the ``ARTICLES`` and ``REJECTED`` schemas.
 
     Articles repeated (the same id: the same normalised text) are kept once, the first read, as ``add``
     keeps them."""
+    from pyspark import StorageLevel
+
     if not inputs:
         raise UsageError("no input named: give files, folders, globs or Parquet tables")
     sc = spark.sparkContext
@@ -85,12 +85,12 @@ def read_corpus(
             else:
                 rejected.append(rejected_row(ref))
     if files:
-        rdd = sc.parallelize(files, max(1, min(len(files), partitions)))
+        rdd = sc.parallelize(files, len(files))  # one file per task
         parts.append(rdd.flatMap(lambda item: _read_file(item, options)))
     if rejected:
         parts.append(sc.parallelize([("r", r) for r in rejected], 1))
     both = sc.union(parts) if parts else sc.emptyRDD()
-    both = both.persist()
+    both = both.persist(StorageLevel.DISK_ONLY)  # read once, then split in two (on disk: see job.CACHE)
     articles = spark.createDataFrame(both.filter(lambda t: t[0] == "a").map(lambda t: t[1]), schemas.ARTICLES)
     bad = spark.createDataFrame(both.filter(lambda t: t[0] == "r").map(lambda t: t[1]), schemas.REJECTED)
     return _first_of_each_id(articles), bad

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,12 +30,22 @@ from newsweave.spark.stories import StoryJobOptions, find_stories
 
 log = logging.getLogger(__name__)
 TABLES = ("articles", "rejected", *ANALYSIS_TABLES, "duplicates", "stories")
+# Articles per partition at most, when the partitions are not given: the unit of a task's work and
+# memory, and of the per-partition costs in docs/performance.md. At 64 ms of analysis per article a task
+# of 5,000 runs ~5 minutes, short enough to rerun on a lost executor, long beside the ~5 s model load.
+PARTITION_ARTICLES = 5000
+# The storage level of the large cached tables (the articles and their analysed rows, and the read in
+# ingest): on disk. In local mode the driver's 2 GB heap is also the executor's, and the 100k-article
+# benchmark run failed with a heap OOM in the analysis step after 14 of its 20 partitions were cached in
+# memory (texts, terms and signatures of 70,000 articles); a task's own memory is bounded by its partition.
+CACHE = "DISK_ONLY"
 
 
 @dataclass(frozen=True)
 class SparkJobOptions:
     """The job's options: each stage's own options, and the partitions of the analysis (0: Spark's
-    default parallelism, one partition per core in local mode). ``run_analysis`` False skips the analysis
+    default parallelism, one partition per core in local mode, or more to keep partitions at most
+    :data:`PARTITION_ARTICLES` articles). ``run_analysis`` False skips the analysis
     (empty analysis tables; stories on the cheap capitalised-word entity keys, as ``add --no-analyse``)."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
@@ -62,11 +73,16 @@ def run_job(
     from pyspark.sql import functions as F
 
     opts = options or SparkJobOptions()
-    parts = opts.partitions or spark.sparkContext.defaultParallelism
+    sc = spark.sparkContext
+    parts = opts.partitions or sc.defaultParallelism
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    articles, rejected = read_corpus(spark, inputs, opts.ingest, parts)
-    articles = articles.repartition(parts, "id").persist(StorageLevel.MEMORY_AND_DISK)
+    # each step's Spark jobs carry its name (the Spark UI and event log: benchmarks/bench_spark.py)
+    sc.setJobGroup("ingest", "newsweave ingest")
+    articles, rejected = read_corpus(spark, inputs, opts.ingest)
+    if not opts.partitions:  # the read is cached: counting it first costs no second read
+        parts = max(parts, math.ceil(articles.count() / PARTITION_ARTICLES))
+    articles = articles.repartition(parts, "id").persist(getattr(StorageLevel, CACHE))
     n_articles = articles.count()
     articles.write.mode("overwrite").parquet(f"{output}/articles")
     n_rejected = rejected.count()
@@ -74,9 +90,10 @@ def run_job(
     seconds["ingest"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("analyse", "newsweave analyse")
     a_opts, d_opts = (opts.analyse if opts.run_analysis else None), opts.dedup
     analysed_rdd = articles.rdd.mapPartitions(lambda rows: analyse_partition(rows, a_opts, d_opts))
-    analysed = spark.createDataFrame(analysed_rdd, schemas.ANALYSED).persist(StorageLevel.MEMORY_AND_DISK)
+    analysed = spark.createDataFrame(analysed_rdd, schemas.ANALYSED).persist(getattr(StorageLevel, CACHE))
     for name in ANALYSIS_TABLES:
         table = analysed.select("id", F.explode(name).alias("r")).select(
             F.col("id").alias("article_id"), "r.*"
@@ -85,6 +102,7 @@ def run_job(
     seconds["analyse"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("dedup", "newsweave dedup")
     keys = analysed.select("id", "exact_key", "sig", "bands").join(articles.select("id", "seq"), "id")
     dups = duplicate_links(keys, opts.dedup).persist()
     dups.write.mode("overwrite").parquet(f"{output}/duplicates")
@@ -92,6 +110,7 @@ def run_job(
     seconds["dedup"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    sc.setJobGroup("stories", "newsweave stories")
     stories = find_stories(articles, analysed.select("id", "entity_keys", "terms"), opts.stories).persist()
     stories.write.mode("overwrite").parquet(f"{output}/stories")
     n_stories = stories.count()
