@@ -159,7 +159,9 @@ def test_text_after_header_is_kept_exactly(fields: dict[str, str], body: str) ->
     text = (format_header(fields) if fields else "") + body
     a = read_text_article(text, path="x.txt")
     if fields:
-        assert a.text == unicodedata.normalize("NFC", body).rstrip()
+        # a lone surrogate cannot be stored: it becomes U+FFFD, one character for one
+        kept = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in body)
+        assert a.text == unicodedata.normalize("NFC", kept).rstrip()
     assert a.id == article_id_for(a.text)
     assert all(0 <= s < e <= len(a.text) for s, e in a.paragraphs)
 
@@ -194,3 +196,18 @@ def test_rejected_is_a_value_not_an_exception(tmp_path: Path) -> None:
     f.write_text("Title: x\n\n", encoding="utf-8")
     (r,) = list(read_inputs([str(f)]))
     assert isinstance(r, Rejected) and r.path == str(f)
+
+
+def test_a_lone_surrogate_in_a_json_record_costs_nothing(tmp_path) -> None:
+    from newsweave.ingest import read_inputs
+
+    f = tmp_path / "recs.jsonl"
+    body = "The council met on Tuesday and voted to close the old pier after a long debate."
+    bad = '{"title": "Pier \\ud800 vote", "text": "' + body + ' \\ud800"}\n'
+    good = '{"title": "Pier", "text": "' + body + ' Again."}\n'
+    f.write_text(bad + good, encoding="utf-8")
+    got = list(read_inputs([str(f)]))
+    arts = [x for x in got if hasattr(x, "text")]
+    assert len(arts) == 2
+    assert arts[0].title == "Pier \ufffd vote" and arts[0].text.endswith("\ufffd")
+    assert arts[0].id == article_id_for(arts[0].text)

@@ -53,13 +53,22 @@ def clean_line(value: object) -> str | None:
         return None
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value if v not in (None, ""))
-    s = _WS.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    s = _WS.sub(" ", unicodedata.normalize("NFC", no_surrogates(str(value)))).strip()
     return s or None
+
+
+# a lone surrogate (a JSON "\ud800" escape, a file name decoded with surrogateescape) is no character: it
+# cannot be written as UTF-8 (ids, the store), so it becomes U+FFFD, one character for one (offsets kept)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def normalise_text(text: str) -> str:
     """NFC, newlines unified, trailing whitespace removed; quotes and inner spacing kept as written."""
-    t = unicodedata.normalize("NFC", text)
+    t = unicodedata.normalize("NFC", no_surrogates(text))
     if "\r" in t:
         t = t.replace("\r\n", "\n").replace("\r", "\n")
     return t.rstrip()
