@@ -211,3 +211,28 @@ def test_a_lone_surrogate_in_a_json_record_costs_nothing(tmp_path) -> None:
     assert len(arts) == 2
     assert arts[0].title == "Pier \ufffd vote" and arts[0].text.endswith("\ufffd")
     assert arts[0].id == article_id_for(arts[0].text)
+
+
+def test_an_unexpected_error_in_one_record_rejects_that_record_only(tmp_path, monkeypatch) -> None:
+    import newsweave.ingest.records as records
+    from newsweave.ingest import read_inputs
+    from newsweave.model import Rejected
+
+    real = records.build_article
+
+    def fragile(fields, *args, **kwargs):
+        if fields.title == "Boom":
+            raise ValueError("a reader bug")
+        return real(fields, *args, **kwargs)
+
+    monkeypatch.setattr(records, "build_article", fragile)
+    body = "The council met on Tuesday and voted to close the old pier after a long debate."
+    f = tmp_path / "recs.jsonl"
+    f.write_text(
+        '{"title": "Boom", "text": "' + body + '"}\n{"title": "Pier", "text": "' + body + ' Again."}\n',
+        encoding="utf-8",
+    )
+    got = list(read_inputs([str(f)]))
+    rejected = [x for x in got if isinstance(x, Rejected)]
+    assert [x.title for x in got if not isinstance(x, Rejected)] == ["Pier"]
+    assert len(rejected) == 1 and rejected[0].position == "line 1" and "a reader bug" in rejected[0].reason

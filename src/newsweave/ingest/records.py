@@ -133,10 +133,14 @@ def record_article(
 ) -> Article | Rejected:
     if not isinstance(record, Mapping):
         return Rejected(path, position, f"not a JSON object but {type(record).__name__}", fmt)
-    fields = record_fields(record, options)
-    if isinstance(fields, str):
-        return Rejected(path, position, fields, fmt)
-    return build_article(fields, path, position, fmt, options.source)
+    try:
+        fields = record_fields(record, options)
+        if isinstance(fields, str):
+            return Rejected(path, position, fields, fmt)
+        return build_article(fields, path, position, fmt, options.source)
+    except Exception as e:  # one odd record is rejected with its reason; the file's other records go on
+        log.warning("%s %s: unexpected error", path, position, exc_info=True)
+        return Rejected(path, position, f"unexpected error: {type(e).__name__}: {e}", fmt)
 
 
 def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
