@@ -369,3 +369,26 @@ def test_link_threshold_option_trades_claims_for_certainty():
     strict = compare_articles(arts, None, CompareOptions(embeddings=False, link_p=0.99))
     # too sure a threshold to link them, too close to call either "only in one source": both undecided
     assert strict.claims == () and len(strict.undecided) == 2
+
+
+def test_the_counted_thing_ends_at_a_comma_a_preposition_or_an_abbreviation():
+    from newsweave.compare.numbers import Located, context_vectors, same_referent
+    from newsweave.compare.text import Idf, content_stems
+    from newsweave.text import stem
+
+    a_text = "It emerged that four engineers, including the crew chief, were hurt at the depot."
+    b_text = "A crowd stormed the depot, hurting 30 people, including seven U.N. engineers and a driver."
+    c_text = "Officials said 12 points behind the leader was a poor result."
+    items = []
+    for i, t in enumerate((a_text, b_text, c_text)):
+        ms = find_numbers(t)
+        fig = [m for m in ms if m.text in ("four", "seven", "12")][0]
+        it = Located(f"a{i}", i, fig, (0, len(t)))
+        context_vectors(t, [(0, len(t))], [it], Idf(content_stems(x) for x in (a_text, b_text, c_text)))
+        items.append(it)
+    four, seven, points = items
+    assert four.head == {stem("engineers")}
+    assert "includ" not in four.near and "u" not in seven.near and "n" not in seven.head
+    assert "behind" not in points.head and "behind" not in points.near
+    # "including" and the letters of "U.N." are no evidence that the two figures count one thing
+    assert same_referent(four, seven) is not True
