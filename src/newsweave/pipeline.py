@@ -9,6 +9,10 @@ and those an earlier run wrote but did not get to analyse or assign (stopped, or
 The analysis runs before the story assignment, so stories are grouped on the analysis' canonical
 entities (``store.analysis.entity_keys``); an article stored with ``--no-analyse`` is grouped on cheap
 capitalised-word keys instead.
+
+With ``AddOptions.prepare`` (``add --prepare``) a last stage compares the stories of the articles the run
+read (added, or already stored) and stores their comparisons, vectors and tags
+(:mod:`newsweave.views.prepare`), so their first report or page reads them instead of comparing.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
 # batches. Unset in normal use: nothing happens.
 BATCH_SIGNAL_ENV = "NEWSWEAVE_BATCH_SIGNAL"
 BATCH_PAUSE_ENV = "NEWSWEAVE_BATCH_PAUSE"
-# on_progress(stage, done, total): stage is "read", "dedup", "analyse" or "stories"; total None if unknown.
+# on_progress(stage, done, total): stage is "read", "dedup", "analyse", "stories" or "prepare" (stories,
+# the others count articles); total None if unknown.
 ProgressCallback = Callable[[str, int, int | None], None]
 
 
@@ -46,6 +51,10 @@ class AddOptions:
     # Worker processes of the analysis: 0 picks one per CPU for batches large enough (they are forked);
     # the web app's writer uses 1, as forking a server with threads running could deadlock the children.
     analyse_processes: int = 0
+    # After the stories step, compare and store the comparisons of the stories this run touched. Off by
+    # default: on the demo corpus it costs 0.50 s per article on top of add's 0.17 s (benchmarks/
+    # bench_prepare.py, docs/performance.md), paid for every story whether it is read or not.
+    prepare: bool = False
 
 
 @dataclass
@@ -56,6 +65,7 @@ class AddSummary:
     stories: dict[str, str] = field(default_factory=dict)  # article id -> story id
     analysed: int = 0
     warnings: list[str] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)  # stories whose comparison was stored by this run
 
     def reasons(self) -> Counter[str]:
         return Counter(r.reason for r in self.rejected)
@@ -151,6 +161,8 @@ def process_pending(
         summary.analysed += _analyse_pending(store, summary, progress, options.analyse_processes)
     if options.cluster:
         summary.stories.update(_cluster_pending(store, summary, progress))
+    if options.prepare:
+        summary.prepared.extend(_prepare_touched(store, summary, progress))
 
 
 def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
@@ -183,3 +195,17 @@ def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback
     out = dict(assign_stories(store, store.get_articles(ids))) if ids else {}
     report("stories", len(ids), len(ids))
     return out
+
+
+def _prepare_touched(store: Store, summary: AddSummary, report: ProgressCallback) -> list[str]:
+    """Compare and store the stories of the articles this run read (new ones and duplicates, so a re-run
+    prepares what an earlier run did not) that need it; returns the stories prepared."""
+    try:
+        from newsweave.views.prepare import prepare_stories
+    except ImportError as e:
+        summary.warnings.append(f"stories not prepared: {e}")
+        return []
+    touched = set(summary.stories.values()) | store.stories_of(summary.added + summary.duplicates)
+    done = prepare_stories(store, touched, on_progress=lambda n, total: report("prepare", n, total))
+    summary.warnings.extend(f"story {sid} not prepared: {why}" for sid, why in done.failed)
+    return list(done.prepared)

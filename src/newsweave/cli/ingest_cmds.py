@@ -57,6 +57,12 @@ def add(
     mapping: list[str] = typer.Option([], "--map", help="field=column for JSON/CSV exports (repeatable)."),
     no_analyse: bool = typer.Option(False, "--no-analyse", help="Skip entity/quote/number analysis."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Skip story assignment."),
+    prepare: bool = typer.Option(
+        False,
+        "--prepare",
+        help="Then compare the stories touched (2+ articles) and store their comparisons, so report and "
+        "the web pages read them (docs/cli.md).",
+    ),
     allow_private: bool = AllowPrivateOption,
     db: Path | None = DbOption,
     as_json: bool = JsonOption,
@@ -77,6 +83,7 @@ def add(
         ),
         analyse=not no_analyse,
         cluster=not no_cluster,
+        prepare=prepare,
     )
     store = open_store(db)
     try:
@@ -91,6 +98,7 @@ def add(
             summary.analysed += fetched.pipeline.analysed
             summary.stories.update(fetched.pipeline.stories)
             summary.warnings.extend(fetched.pipeline.warnings)
+            summary.prepared.extend(fetched.pipeline.prepared)
         stories = len(set(summary.stories.values()))
         total_articles = store.count_articles()
     finally:
@@ -108,6 +116,7 @@ def add(
                 "analysed": summary.analysed,
                 "articles_in_store": total_articles,
                 "warnings": summary.warnings,
+                **({"prepared": summary.prepared} if prepare else {}),
                 "versions": [
                     {"article_id": a, "version": v} for a, v in (fetched.new_versions if fetched else [])
                 ],
@@ -119,6 +128,7 @@ def add(
             f"[bold {'red' if summary.rejected else 'green'}]rejected {len(summary.rejected)}[/]  "
             f"analysed {summary.analysed}  stories touched {stories}  (store: {total_articles} articles)"
             + (f"  new versions {len(fetched.new_versions)}" if fetched else "")
+            + (f"  stories prepared {len(summary.prepared)}" if prepare else "")
         )
         if summary.rejected:
             t = Table("file", "position", "reason", title="Rejected inputs")
@@ -133,8 +143,8 @@ def add(
 
 @contextmanager
 def _stage_progress(disable: bool) -> Iterator[Any]:
-    """A progress display on stderr with one line per stage (read, dedup, analyse, stories): count, total
-    when known, rate and time left."""
+    """A progress display on stderr with one line per stage (read, dedup, analyse, stories, prepare): count,
+    total when known, rate and time left."""
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description:<8}"),

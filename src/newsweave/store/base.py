@@ -394,6 +394,9 @@ class SqlStore:
     def story_of(self, article_id: str) -> str | None:
         return queries.story_of(self, article_id)
 
+    def stories_of(self, article_ids: Sequence[str]) -> set[str]:
+        return queries.stories_of(self, article_ids)
+
     def story_links(self, story_id: str) -> dict[str, list[dict[str, Any]]]:
         from newsweave.store import stories
 

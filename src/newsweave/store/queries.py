@@ -99,6 +99,17 @@ def story_of(store: SqlStore, article_id: str) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+def stories_of(store: SqlStore, article_ids: Sequence[str]) -> set[str]:
+    """The stories the articles ``article_ids`` belong to (articles in none are left out)."""
+    ids = sorted(set(article_ids))
+    out: set[str] = set()
+    for i in range(0, len(ids), 5000):  # a bounded parameter per query
+        rows = store.query(f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN {IDS}",
+                           [ids[i : i + 5000]])  # fmt: skip
+        out.update(str(r[0]) for r in rows)
+    return out
+
+
 def content_version(store: SqlStore) -> tuple[Any, ...]:
     """Changes whenever articles are added or analysed."""
     arts = store.query("SELECT count(*), max(added_at) FROM articles")[0]

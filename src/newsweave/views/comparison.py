@@ -138,18 +138,28 @@ def save_computed(
     through a store opened for writing by ``open_writable``, briefly; returns the rows added. A store that
     cannot be opened for writing (another process holds the DuckDB file, a read-only file or server) is
     logged and skipped: the next report computes them again."""
-    unsaved = result.unsaved if result is not None else None
-    if not cache.pending() and unsaved is None:
+    if not needs_saving(cache, result):
         return 0
     try:
         with open_writable() as store:
-            n = cache.save(store)
-            if result is not None and unsaved is not None:
-                n += _save_comparison(store, unsaved, result.story.id, result.comparison)
-            return n
+            return store_computed(store, cache, result)
     except Exception as e:
         log.info("comparison not stored (%s): the next report compares again", e)
         return 0
+
+
+def needs_saving(cache: TextCache, result: StoryComparison | None = None) -> bool:
+    """Whether a comparison computed something the store does not hold (vectors, tags, the comparison)."""
+    return cache.pending() or (result is not None and result.unsaved is not None)
+
+
+def store_computed(store: Store, cache: TextCache, result: StoryComparison | None = None) -> int:
+    """Write what a comparison computed to ``store`` (writable), in the caller's thread; returns the rows
+    added. Errors are the caller's (:func:`save_computed` logs them; the web app's writer too)."""
+    n = cache.save(store)
+    if result is not None and result.unsaved is not None:
+        n += _save_comparison(store, result.unsaved, result.story.id, result.comparison)
+    return n
 
 
 def _save_comparison(store: Store, key: str, story_id: str, comparison: Comparison) -> int:
@@ -184,15 +194,36 @@ def _version(store: Store, story: Story) -> tuple[Any, ...]:
     return (story.id, story.article_ids, *store.analysis_version(story.article_ids))
 
 
-class ComparisonCache:
-    """The last ``size`` comparisons, safe to share between threads."""
+# what a ComparisonCache hands the comparisons it made to be stored (the web app's writer queues them)
+SaveComputed = Callable[[StoryComparison, TextCache], object]
 
-    def __init__(self, size: int = 64) -> None:
+
+class ComparisonCache:
+    """The last ``size`` comparisons, safe to share between threads.
+
+    Requests for a story being compared wait for that comparison instead of starting their own (one per
+    story and options at a time). ``on_computed``, when given, is handed what a comparison made that the
+    store lacks (the comparison, its new vectors and tags) to store it, so that the next reader of the
+    story (another process, or this one after the entry left the cache) reads the stored comparison. The
+    caller's store may be a read-only snapshot: ``on_computed`` writes through its own handle. A failure
+    there is logged; the comparison is still returned."""
+
+    def __init__(self, size: int = 64, on_computed: SaveComputed | None = None) -> None:
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], StoryComparison] = OrderedDict()
         self._lock = threading.Lock()
+        self._running: dict[tuple[Any, ...], threading.Lock] = {}  # key -> held while it is compared
+        self._on_computed = on_computed
         self.hits = 0
         self.misses = 0
+
+    def _cached(self, key: tuple[Any, ...]) -> StoryComparison | None:
+        """The entry under ``key`` (moved to the end), or None; the caller holds ``_lock``."""
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+            self.hits += 1
+        return hit
 
     def get(
         self, store: Store, story_id: str, options: StoryCompareOptions = StoryCompareOptions()
@@ -200,15 +231,37 @@ class ComparisonCache:
         story = store.get_story(story_id)
         key = (*_version(store, story), options)
         with self._lock:
-            hit = self._items.get(key)
+            hit = self._cached(key)
             if hit is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
                 return hit
-        result = compare_story(store, story.id, options)
-        with self._lock:
-            self.misses += 1
-            self._items[key] = result
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            running = self._running.setdefault(key, threading.Lock())
+        with running:  # a second request for the same story waits here for the first one's result
+            with self._lock:
+                hit = self._cached(key)
+                if hit is not None:
+                    return hit
+            try:
+                result = self._compare(store, story.id, options)
+            except BaseException:
+                with self._lock:
+                    self._running.pop(key, None)
+                raise
+            with self._lock:
+                self._running.pop(key, None)
+                self.misses += 1
+                self._items[key] = result
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return result
+
+    def _compare(self, store: Store, story_id: str, options: StoryCompareOptions) -> StoryComparison:
+        if self._on_computed is None:
+            return compare_story(store, story_id, options)
+        cache = TextCache.of_store(store)
+        result = compare_story(store, story_id, options, cache)
+        if needs_saving(cache, result):
+            try:
+                self._on_computed(result, cache)
+            except Exception:  # the page stands without it; the next reader compares again
+                log.exception("could not queue the comparison of story %s to be stored", result.story.id)
         return result

@@ -88,7 +88,9 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     )
     app.state.store = store
     app.state.options = options
-    app.state.cache = ComparisonCache(options.cache_size)
+    # a comparison a page makes is stored by the writer (none in a read-only app: it compares again
+    # after a restart, or when the entry has left the in-memory cache)
+    app.state.cache = ComparisonCache(options.cache_size, writer.save_computed if writer else None)
     app.state.search = SearchCache()
     app.state.compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
     app.state.rendered = RenderCache(2 * options.cache_size)

@@ -6,6 +6,10 @@ rejections), and :func:`newsweave.pipeline.add_items` stores, analyses and assig
 ``newsweave add`` does. Jobs run one at a time on one thread with its own cursor, so there is one writer;
 each batch of articles is one transaction, so readers (each request reads in its own read-only snapshot)
 never see half of one.
+
+The same thread stores what the story pages compute (:meth:`Writer.save_computed`): a page compares in
+its read-only snapshot and queues the comparison, its sentence vectors and tags to be saved here, so the
+next visit (or ``report``) reads them instead of comparing again.
 """
 
 from __future__ import annotations
@@ -19,11 +23,15 @@ from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.ingest.options import IngestOptions
 from newsweave.model import Article, Rejected
 from newsweave.store import Store
+
+if TYPE_CHECKING:
+    from newsweave.embed_store import TextCache
+    from newsweave.views.comparison import StoryComparison
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +159,37 @@ class Writer:
         ingest = IngestOptions(source=source, format=fmt)
         job.future = self._pool.submit(self._run, job, blobs, refused, ingest)
         return job
+
+    def save_computed(self, result: StoryComparison, cache: TextCache) -> Future[int]:
+        """Queue what a page's comparison computed (the comparison, its new vectors and tags) to be
+        stored, after the jobs already queued: the writer thread is the app's one writer. A failed save
+        is logged (the next reader of the story compares again); the page that made it is not told."""
+        return self._pool.submit(self._save, result, cache)
+
+    def wait(self) -> None:
+        """Until everything queued so far is done (jobs and saves)."""
+        self._pool.submit(lambda: None).result()
+
+    def _save(self, result: StoryComparison, cache: TextCache) -> int:
+        from newsweave.views.comparison import store_computed
+
+        try:
+            cur = self._store.cursor()
+            try:
+                if cur.get_story(result.story.id).article_ids != result.story.article_ids:
+                    # the story changed since the page compared it (an add ran between): its vectors and
+                    # tags still hold, the comparison would replace a newer one
+                    log.info("story %s changed since it was compared: comparison not stored", result.story.id)
+                    n = store_computed(cur, cache)
+                else:
+                    n = store_computed(cur, cache, result)
+            finally:
+                cur.close()
+        except Exception:
+            log.exception("the comparison of story %s was not stored", result.story.id)
+            return 0
+        log.info("story %s: comparison stored (%d rows)", result.story.id, n)
+        return n
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
