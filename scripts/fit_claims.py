@@ -164,12 +164,13 @@ def main() -> int:
             cvm = {s: facts.LinkModel(feats, cv[s], base.link_p, base.single_p) for s in fit_ids}
             xy = {s: single_data(sc, data[s], cvm[s]) for s in fit_ids}
             scv = {s: fit_single(xy, [t for t in fit_ids if t != s]) for s in fit_ids}
-            for th in (0.4, 0.45, 0.5, 0.55, 0.6):
+            for th in (0.4, 0.45, 0.47, 0.5, 0.55, 0.6):
                 sm = {s: facts.SingleModel(scv[s], th) for s in fit_ids}
                 print(f"  CV single model, threshold {th}: {score(sc, data, fit_ids, cvm, sm)}")
             xy_all = {s: single_data(sc, data[s], facts.LinkModel(feats, w, base.link_p, base.single_p))
                       for s in fit_ids}  # fmt: skip
             print(f"  single model weights fitted on the fit half: {fit_single(xy_all, fit_ids)}")
+            print(f"  (tried, not used: fitted on out-of-fold link features: {fit_single(xy, fit_ids)})")
         if args.report:
             final = dataclasses.replace(base, features=feats, weights=w)  # the single model in force
             print(f"  report half, final weights, link_p {base.link_p} single_p {base.single_p}: "

@@ -26,8 +26,10 @@ were chosen by leave-one-story-out cross-validation on those ten stories only (c
 
 - with embeddings: ``link_p`` 0.6 gives CV claim P 0.796, R 0.521 (0.55: 0.776 / 0.543; 0.65: 0.818 /
   0.487; 0.7: 0.843 / 0.455); "only in one source" by the threshold rule ``single_p`` 0.25: P 0.754,
-  R 0.791 (0.2: 0.789 / 0.724; 0.3: 0.745 / 0.846); by :data:`SINGLE_MODEL` at 0.5 (used): P 0.753,
-  R 0.801 (0.45: 0.739 / 0.838; 0.55: 0.775 / 0.759);
+  R 0.791 (0.2: 0.789 / 0.724; 0.3: 0.745 / 0.846); by :data:`SINGLE_MODEL` at 0.5: P 0.753,
+  R 0.801 (0.45: 0.739 / 0.838; 0.55: 0.775 / 0.759); with :func:`shared_passage` (used) at 0.47: P 0.766,
+  R 0.814 (0.45: 0.763 / 0.820; 0.5: 0.774 / 0.788), above the old setting on both (see
+  :data:`NEIGHBOUR_P` for how both were chosen);
 - lexical only (no embedding model): ``link_p`` 0.55: P 0.803, R 0.506 (0.6: 0.818 / 0.470);
   ``single_p`` 0.2: P 0.724, R 0.741 (0.15: 0.745 / 0.679; 0.25: 0.698 / 0.801).
 
@@ -228,8 +230,34 @@ class SingleModel:
 # scripts/fit_claims.py, fit half, 2026-12-07 (intercept first, then SINGLE_FEATURES in order)
 SINGLE_MODEL = SingleModel(
     (2.0964, -2.3002, -1.7919, -0.581, -0.6817, -0.1908, -1.3151, -0.4386, 0.4754, 0.2721, 1.2807),
-    threshold=0.5,
+    threshold=0.47,
 )  # fmt: skip
+
+
+# See shared_passage. Chosen on the fit half with the single model: grid NEIGHBOUR_P 0.6/0.7/0.8/0.9 x NEAR_P
+# 0.1/0.15/0.2/0.25, keeping the pair that takes the most wrong single verdicts less right ones away, by
+# leave-one-story-out (nine of ten held-out stories got (0.8, 0.2), one (0.8, 0.25)): at the old threshold
+# 0.5, single P 0.770 -> 0.783, R 0.850 -> 0.837. The single model's threshold was then chosen again by
+# the same CV as the one that best clears both of issue #20's bars, the largest min(P - 0.75, R - 0.80) over
+# 0.40-0.56 in steps of 0.01: 0.47 (CV P 0.782, R 0.829; without the rule the same choice gives 0.5, P 0.770,
+# R 0.821, the threshold used before).
+NEIGHBOUR_P = 0.8
+NEAR_P = 0.2
+
+
+def shared_passage(article_of: Sequence[int], best: np.ndarray) -> np.ndarray:
+    """Sentences kept out of "only in one source" because their passage is shared: the sentence just before
+    or after one in its own article has a link of at least ``NEIGHBOUR_P`` to another article, and the
+    sentence's own best link is at least ``NEAR_P`` (weak, but something). The fact is then often split
+    over the two sentences that another outlet tells in one ("The ferry left the harbour at dawn." "It
+    capsized an hour later." against "The ferry capsized an hour after leaving at dawn."); the sentence is
+    left undecided."""
+    near = np.zeros(len(best))
+    for i in range(len(best)):
+        for k in (i - 1, i + 1):
+            if 0 <= k < len(best) and article_of[k] == article_of[i]:
+                near[i] = max(near[i], float(best[k]))
+    return (np.asarray(best) >= NEAR_P) & (near >= NEIGHBOUR_P)
 
 
 @dataclass(frozen=True)
@@ -297,6 +325,7 @@ def fact_links(
     ]).reshape(n, len(SINGLE_FEATURES))  # fmt: skip
     if isinstance(single, SingleModel):
         is_single = single.probability(xs) >= single.threshold
+        is_single &= ~shared_passage(article_of, best)
     else:
         is_single = best < model.single_p
     return FactLinks(pairs, best, is_single, xs)
