@@ -392,3 +392,24 @@ def test_the_counted_thing_ends_at_a_comma_a_preposition_or_an_abbreviation():
     assert "behind" not in points.head and "behind" not in points.near
     # "including" and the letters of "U.N." are no evidence that the two figures count one thing
     assert same_referent(four, seven) is not True
+
+
+def test_a_conflict_given_at_a_moment_says_so():
+    from newsweave.model import Article, article_id_for
+
+    texts = [
+        "Officials said 12 people were killed in the ferry fire so far, and divers kept searching.",
+        "Officials said 19 people were killed in the ferry fire on Sunday, and divers kept searching.",
+    ]
+    arts = [
+        Article(id=article_id_for(t), text=t, source=s)
+        for t, s in zip(texts, ["Harbor Ledger", "Valley Courier"], strict=True)
+    ]
+    comp = compare_articles(arts, None, CompareOptions(embeddings=False))
+    (g,) = [n for n in comp.numbers if n.status == "conflict"]
+    assert g.note and '"so far"' in g.note
+    # a day alone dates the event, not the count: no note
+    plain = [dataclasses.replace(arts[0], text=texts[0].replace("so far", "on Sunday"))]
+    (g2,) = [n for n in compare_articles(plain + arts[1:], None, CompareOptions(embeddings=False)).numbers
+             if n.status == "conflict"]  # fmt: skip
+    assert g2.note is None

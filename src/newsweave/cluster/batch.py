@@ -22,7 +22,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from newsweave.cluster.clusterer import StoryClusterer, _embed_text, _time_key, story_id_for
+from newsweave.cluster.clusterer import StoryClusterer, _embed_text, arrival_key, story_id_for
 from newsweave.cluster.features import DocFreq, RawFeatures, raw_features, signature
 from newsweave.cluster.headline import story_headline
 from newsweave.cluster.options import ClusterOptions
@@ -117,7 +117,7 @@ def cluster_batch_links(
     """:func:`cluster_batch`, with the storyline links and their evidence; new story and storyline ids
     avoid ``reserved_stories`` and ``reserved_storylines`` (ids merged away earlier)."""
     opts = options or ClusterOptions()
-    arts = sorted(unique_by_id(articles), key=_time_key)
+    arts = sorted(unique_by_id(articles), key=arrival_key)
     if not arts:
         return [], []
     if len(arts) > MAX_DENSE:

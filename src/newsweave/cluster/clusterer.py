@@ -112,7 +112,7 @@ class StoryClusterer:
     ) -> dict[str, str]:
         """Add articles in time order (undated ones last), ``chunk`` at a time: the term statistics of a
         chunk are counted before its articles are placed, so a cold start has usable IDF weights."""
-        new = sorted((a for a in unique_by_id(articles) if a.id not in self.story_of), key=_time_key)
+        new = sorted((a for a in unique_by_id(articles) if a.id not in self.story_of), key=arrival_key)
         for start in range(0, len(new), chunk):
             part = new[start : start + chunk]
             raws = [raw_features(a, (entities or {}).get(a.id)) for a in part]
@@ -139,7 +139,7 @@ class StoryClusterer:
         embs: list[np.ndarray | None] = [None] * len(articles)
         if self.embedder and articles:
             embs = list(self.embedder([_embed_text(a) for a in articles]))
-        for a, emb in zip(sorted(articles, key=_time_key), embs, strict=True):
+        for a, emb in zip(sorted(articles, key=arrival_key), embs, strict=True):
             vec = self._vectors(raw_features(a, (entities or {}).get(a.id)), emb)
             self._absorb(story, a, vec)
             self._post(self._index_keys(vec)[0], story_id)
@@ -430,6 +430,7 @@ def _embed_text(a: Article) -> str:
     return ". ".join(x for x in (a.title, a.text[:2000]) if x)
 
 
-def _time_key(a: Article) -> tuple[int, float, str]:
+def arrival_key(a: Article) -> tuple[int, float, str]:
+    """The order articles are clustered in: by publication time, undated ones last, then by id."""
     t = a.published_utc
     return (0, t.timestamp(), a.id) if t else (1, 0.0, a.id)

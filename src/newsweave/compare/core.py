@@ -363,20 +363,45 @@ def _numbers(
 
 
 UPDATE_GAP_HOURS = 3.0
+# words in a figure's sentence that give it as a count at one moment: a toll "so far", a figure that "rose
+# to", winds "at landfall" against those "earlier Monday". Read from the sentence, quoted in the note. A day
+# alone ("on Thursday") is left out: it dates the event more often than the count.
+_MOMENT = re.compile(
+    r"\b(so far|to date|as of (?:[A-Z]\w+|now|today)|(?:has|have|had) (?:risen|climbed|grown|fallen|dropped) to|"
+    r"(?:rose|climbed|grew|fell|dropped|jumped) to|up from|down from|at landfall|at its peak|"
+    r"earlier (?:today|this week|on [A-Z]\w+day|[A-Z]\w+day)|the latest (?:figures?|count|toll|tally))\b"
+)
 
 
 def _time_note(g: NumberGroup, arts: list[Article]) -> str | None:
-    """Say so when the conflicting reports were published hours apart: a toll that rose between two reports
-    is a different message from two outlets disagreeing at the same time."""
+    """Say so when the conflicting figures may be one figure at two moments: reports published hours
+    apart (a toll that rose between two reports is a different message from two outlets disagreeing at the
+    same time), or sentences that give the figure at a moment ("so far", "rose to", "at landfall")."""
+    notes = []
     when = {a.id: a.published_utc for a in arts}
     times = [t for t in (when.get(aid) for aid in {e.article_id for e in g.evidence}) if t is not None]
-    if len(times) < 2:
-        return None
-    gap = (max(times) - min(times)).total_seconds() / 3600
-    if gap < UPDATE_GAP_HOURS:
-        return None
-    span = f"{gap:.0f} hours" if gap < 48 else f"{gap / 24:.0f} days"
-    return f"the reports were published {span} apart: the figure may have been updated between them"
+    if len(times) >= 2:
+        gap = (max(times) - min(times)).total_seconds() / 3600
+        if gap >= UPDATE_GAP_HOURS:
+            span = f"{gap:.0f} hours" if gap < 48 else f"{gap / 24:.0f} days"
+            notes.append(
+                f"the reports were published {span} apart: the figure may have been updated between them"
+            )
+    texts = {a.id: a.text for a in arts}
+    moments: list[str] = []
+    for e in g.evidence:
+        text = texts.get(e.article_id, "")
+        lo = max(text.rfind(". ", 0, e.start), text.rfind("\n", 0, e.start)) + 1
+        hi = min((i for i in (text.find(". ", e.end), text.find("\n", e.end)) if i >= 0), default=len(text))
+        for m in _MOMENT.finditer(text[lo:hi]):
+            if m.group(1) not in moments:
+                moments.append(m.group(1))
+    if moments and not notes:
+        said = ", ".join(f'"{w}"' for w in moments[:3])
+        notes.append(
+            f"the sentences give the figure at a moment ({said}): it may have changed between reports"
+        )
+    return "; ".join(notes) or None
 
 
 def _what(arts: list[Article], g: list[Located]) -> str:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsweave.cluster import ClusterOptions, StoryClusterer
-from newsweave.cluster.clusterer import _time_key
+from newsweave.cluster.clusterer import arrival_key
 from newsweave.cluster.features import DocFreq
 from newsweave.spark.analyse import CHANNEL_PREFIX
 from newsweave.spark.components import LOCAL_EDGES, connected_components, split_large
@@ -75,7 +75,7 @@ def cluster_block(
         counts = Counter({t[len(prefix) :]: c for t, c in df.items() if t.startswith(prefix)})
         clusterer.stats[channel] = DocFreq(n=n, df=counts)
     items = [(row_article(r.asDict()), list(r["entity_keys"] or [])) for r in rows]
-    for article, keys in sorted(items, key=lambda it: _time_key(it[0])):
+    for article, keys in sorted(items, key=lambda it: arrival_key(it[0])):
         clusterer.add(article, keys, observed=True)
     for s in clusterer.to_stories():
         yield (
