@@ -23,7 +23,14 @@ from newsweave.compare.label import number_label, window
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
 from newsweave.compare.numfind import find_numbers, reference_year
 from newsweave.compare.options import CompareOptions
-from newsweave.compare.quotes import Fragment, find_quotes, group_quotes, sentence_units, word_diff
+from newsweave.compare.quotes import (
+    Fragment,
+    analysis_quotes,
+    find_quotes,
+    group_quotes,
+    sentence_units,
+    word_diff,
+)
 from newsweave.compare.result import (
     AliasRow,
     Claim,
@@ -177,11 +184,9 @@ def _quotes(
 ) -> list[QuoteGroup]:
     frags: list[Fragment] = []
     for i, a in enumerate(arts):
-        found = find_quotes(a.text, i)[: options.max_quotes]
         an = an_by_id.get(a.id)
-        if an is not None and an.quotes:
-            found = [_with_speaker(f, an) for f in found]
-        frags.extend(found)
+        found = analysis_quotes(a.text, an, i) if an is not None else find_quotes(a.text, i)
+        frags.extend(found[: options.max_quotes])
     frags = sentence_units(join_quotations(frags, {i: a.text for i, a in enumerate(arts)}))
     groups = group_quotes(frags)
     utter = utterances(groups)
@@ -285,17 +290,6 @@ def _full_name(speaker: str | None, texts: list[str]) -> str | None:
     if len(found) == 1 and (title or len(parts) == 1):
         return found.pop()
     return speaker
-
-
-def _with_speaker(f: Fragment, an: Analysis) -> Fragment:
-    """The analysis stage's speaker for the fragment, unless it is a role ("the board's chief executive")
-    and the fragment already has a named one."""
-    for q in an.quotes:
-        if not q.speaker or (f.speaker and f.explicit and q.speaker[:1].islower()):
-            continue
-        if any(sp.start < f.end and sp.end > f.start for sp in q.content):
-            return dataclasses.replace(f, speaker=q.speaker, explicit=True)
-    return f
 
 
 def _stated(claims: list[Claim], arts: list[Article]) -> set[tuple[int, int, int, int]]:

@@ -1,9 +1,12 @@
 """Direct quotes across sources: find the quoted stretches, group the same utterance, decide its wording.
 
-Finding (used when the analysis gives no direct quotes): words between matching quotation marks
-(curly double, straight double paired within a paragraph, curly single opened at a word start), without
-the marks and without the trailing comma or full stop. A speaker is looked for next to the quote
-("..., Klitschko told the BBC", "Trump said: ...", a pronoun resolved to the last name before it).
+Finding: with an analysis, the analysis stage's direct quotes (:func:`analysis_quotes`: the quoted words
+inside their content spans, with the analysis' speaker), plus the quoted stretches it has no quote for
+(scare quotes other outlets may quote too). Without one, :func:`find_quotes`: words between matching
+quotation marks (curly double, straight double paired within a paragraph, curly single opened at a word
+start), without the marks and without the trailing comma or full stop. A speaker is looked for next to
+the quote ("..., Klitschko told the BBC", "Trump said: ...", a pronoun resolved to the last name before
+it).
 
 Grouping: two fragments in different articles are the same utterance when they share runs of words
 (difflib matching blocks of at least two words, compared on letters and digits only; a run goes on across
@@ -23,6 +26,7 @@ diff (difflib) is shown for that pair.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import re
@@ -30,6 +34,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from newsweave.analyse.cues import LEMMAS, STRONG
+from newsweave.analyse.quotemarks import find_segments
+from newsweave.model import Analysis
 from newsweave.text import STOP_WORDS, sentence_spans
 from newsweave.unionfind import DisjointSets
 
@@ -153,6 +159,63 @@ def find_quotes(text: str, index: int = 0) -> list[Fragment]:
         out.append(Fragment(index, a, b, text[a:b], who, explicit))
         last_start, max_end = max(last_start, a), max(max_end, b)
     return out
+
+
+# the marks and edge punctuation a fragment loses ("the words between the marks, without the trailing comma
+# or full stop", as find_quotes cuts them)
+_MARKS = "\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb\u2039\u203a"
+
+
+def analysis_quotes(text: str, analysis: Analysis, index: int = 0, marks: bool = True) -> list[Fragment]:
+    """Direct-quote fragments from the analysis stage's quotes (:attr:`Analysis.quotes`): for each content
+    span of a direct quote, the quoted words inside it (the stretches between quotation marks that
+    :func:`~newsweave.analyse.quotemarks.find_segments` finds; a content span such as 'he would "do
+    everything in my power" to see ...' gives only the quoted words), cut as :func:`find_quotes` cuts them.
+    The speaker is the analysis' one, unless it is a role ("the commissioner") and the text names one next
+    to the quote. ``marks``: add :func:`find_quotes`' stretches that overlap no analysis quote, with the
+    speaker of an analysis quote (direct or reported) whose content holds them."""
+    segs = [(g.start, g.end) for g in find_segments(text)]
+    starts = [a for a, _ in segs]
+    pieces: dict[tuple[int, int], str | None] = {}
+    for q in analysis.quotes:
+        if not q.direct:
+            continue
+        for sp in q.content:
+            k = max(0, bisect.bisect_right(starts, sp.start) - 1)
+            while k < len(segs) and segs[k][0] < sp.end:
+                a, b = max(segs[k][0], sp.start), min(segs[k][1], sp.end)
+                k += 1
+                while a < b and (text[a].isspace() or text[a] in _MARKS):
+                    a += 1
+                while b > a and (text[b - 1].isspace() or text[b - 1] in _MARKS + ",.;:"):
+                    b -= 1
+                if b - a >= 2 and quote_words(text[a:b]) and pieces.get((a, b)) is None:
+                    pieces[(a, b)] = q.speaker
+    out: list[Fragment] = []
+    for (a, b), said_by in sorted(pieces.items()):
+        if any(a >= f.start and b <= f.end for f in out):
+            continue
+        who, explicit = find_speaker(text, a, b)
+        if said_by and not (who and explicit and said_by[:1].islower()):
+            who, explicit = said_by, True
+        out.append(Fragment(index, a, b, text[a:b], who, explicit))
+    if not marks:
+        return out
+    # the quoted stretches the analysis has no direct quote for: words it leaves out on purpose (scare
+    # quotes, "legal highs") that other outlets may put in quotation marks too, and quotes it misses
+    extra = [f for f in find_quotes(text, index) if not any(g.start < f.end and f.start < g.end for g in out)]
+    return sorted(out + [_speaker_from(f, analysis) for f in extra], key=lambda f: f.start)
+
+
+def _speaker_from(f: Fragment, analysis: Analysis) -> Fragment:
+    """The speaker of an analysis quote whose content holds the fragment (a direct or reported one), unless
+    it is a role ("the board's chief executive") and the fragment already has a named one."""
+    for q in analysis.quotes:
+        if not q.speaker or (f.speaker and f.explicit and q.speaker[:1].islower()):
+            continue
+        if any(sp.start < f.end and sp.end > f.start for sp in q.content):
+            return dataclasses.replace(f, speaker=q.speaker, explicit=True)
+    return f
 
 
 def _straight_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
