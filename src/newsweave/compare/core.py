@@ -334,7 +334,9 @@ def _numbers(
         items.extend(located)
     out = []
     dated: list[tuple[str, str, Evidence]] = []
+    sentences: dict[str, list[str]] = {}  # group id -> its mentions' sentences
     for n, (status, g) in enumerate(group_numbers(items, stated)):
+        sentences[f"n{n + 1}"] = [arts[it.index].text[it.sent[0] : it.sent[1]] for it in g]
         first = g[0]
         text = arts[first.index].text
         what = _what(arts, g)
@@ -350,7 +352,10 @@ def _numbers(
             date = str(v) if first.m.dim == "year" else f"{v // 10000:04d}-{v // 100 % 100:02d}-{v % 100:02d}"
             s, e = first.sent
             dated.append((date, what, Evidence(first.article, sources[first.index], s, e, text[s:e])))
-    out = [dataclasses.replace(g, note=_time_note(g, arts)) if g.status == "conflict" else g for g in out]
+    out = [
+        dataclasses.replace(g, note=_time_note(g, arts, sentences[g.id])) if g.status == "conflict" else g
+        for g in out
+    ]
     rank = {"conflict": 0, "agree": 1, "single": 2}
     out.sort(key=lambda g: rank.get(g.status, 3))
     return [dataclasses.replace(g, id=f"n{k + 1}") for k, g in enumerate(out)], dated
@@ -367,35 +372,21 @@ _MOMENT = re.compile(
 )
 
 
-def _time_note(g: NumberGroup, arts: list[Article]) -> str | None:
+def _time_note(g: NumberGroup, arts: list[Article], sentences: Sequence[str] = ()) -> str | None:
     """Say so when the conflicting figures may be one figure at two moments: reports published hours
     apart (a toll that rose between two reports is a different message from two outlets disagreeing at the
-    same time), or sentences that give the figure at a moment ("so far", "rose to", "at landfall")."""
-    notes = []
+    same time), else mentions' ``sentences`` that give the figure at a moment ("so far", "at landfall")."""
     when = {a.id: a.published_utc for a in arts}
     times = [t for t in (when.get(aid) for aid in {e.article_id for e in g.evidence}) if t is not None]
-    if len(times) >= 2:
-        gap = (max(times) - min(times)).total_seconds() / 3600
-        if gap >= UPDATE_GAP_HOURS:
-            span = f"{gap:.0f} hours" if gap < 48 else f"{gap / 24:.0f} days"
-            notes.append(
-                f"the reports were published {span} apart: the figure may have been updated between them"
-            )
-    texts = {a.id: a.text for a in arts}
-    moments: list[str] = []
-    for e in g.evidence:
-        text = texts.get(e.article_id, "")
-        lo = max(text.rfind(". ", 0, e.start), text.rfind("\n", 0, e.start)) + 1
-        hi = min((i for i in (text.find(". ", e.end), text.find("\n", e.end)) if i >= 0), default=len(text))
-        for m in _MOMENT.finditer(text[lo:hi]):
-            if m.group(1) not in moments:
-                moments.append(m.group(1))
-    if moments and not notes:
-        said = ", ".join(f'"{w}"' for w in moments[:3])
-        notes.append(
-            f"the sentences give the figure at a moment ({said}): it may have changed between reports"
-        )
-    return "; ".join(notes) or None
+    gap = (max(times) - min(times)).total_seconds() / 3600 if len(times) >= 2 else 0.0
+    if gap >= UPDATE_GAP_HOURS:
+        span = f"{gap:.0f} hours" if gap < 48 else f"{gap / 24:.0f} days"
+        return f"the reports were published {span} apart: the figure may have been updated between them"
+    moments = list(dict.fromkeys(m.group(1) for text in sentences for m in _MOMENT.finditer(text)))
+    if not moments:
+        return None
+    said = ", ".join(f'"{w}"' for w in moments[:3])
+    return f"the sentences give the figure at a moment ({said}): it may have changed between reports"
 
 
 def _what(arts: list[Article], g: list[Located]) -> str:
