@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -192,6 +193,27 @@ def test_import_parquet_names_a_missing_table(tmp_path: Path) -> None:
     with Store.open(tmp_path / "x.duckdb") as store, pytest.raises(InputError) as e:
         import_parquet(store, tmp_path)
     assert "no articles table" in str(e.value) and str(tmp_path / "articles") in str(e.value)
+
+
+def test_marked_spans_are_the_stages_own_and_an_older_output_imports_without_them(
+    job_output: Path, local_store: Store, tmp_path: Path
+) -> None:
+    marked = {
+        r["article_id"]: list(zip(r["starts"], r["ends"], strict=True)) for r in _rows(job_output, "marked")
+    }
+    ids = local_store.article_ids()[:40]
+    assert sum(len(marked.get(aid, [])) for aid in ids) > 0  # galaxy's articles hold scare quotes
+    for aid in ids:  # the same marked spans as `add` stored
+        an = local_store.load_analysis(aid)
+        assert an is not None and an.marked is not None
+        assert marked[aid] == [(m.start, m.end) for m in an.marked]
+    # an output folder written before the marked spans were kept: its analyses read back with marked None
+    old = tmp_path / "old-output"
+    shutil.copytree(job_output, old, ignore=lambda d, names: ["marked"] if Path(d) == job_output else [])
+    with Store.open(tmp_path / "old.duckdb") as store:
+        import_parquet(store, old)
+        an = store.load_analysis(ids[0])
+        assert an is not None and an.marked is None and an.sentences
 
 
 def _union_find_labels(edges: list[tuple[int, int]]) -> dict[int, int]:

@@ -210,6 +210,10 @@ class Analysis:
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
     quantities: tuple[Quantity, ...] = ()
+    # quoted stretches that are not attributed quotes (scare quotes, titles, terms: newsweave.analyse.marked),
+    # kept apart from ``quotes`` for the comparison; None when not looked for (an analysis without quotes, or
+    # one stored before they were kept)
+    marked: tuple[Span, ...] | None = None
 
 
 # ---------------------------------------------------------------- stories

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from newsweave.analyse.cues import STRONG_SURFACE, SURFACE
 from newsweave.analyse.entities import PersonIndex, analyse_entities
+from newsweave.analyse.marked import marked_spans
 from newsweave.analyse.nlp import first_pass, load_nlp, parse_sentences, sentence_bounds
 from newsweave.analyse.options import AnalyseOptions
 from newsweave.analyse.quantities import extract_quantities
@@ -174,10 +175,12 @@ def _analyse_one(article: Article, doc: Doc, bounds, parsed, options: AnalyseOpt
     if options.entities or options.quotes:
         mentions, entities, persons = analyse_entities(article, doc)
     quotes: tuple = ()
+    marked: tuple[Span, ...] | None = None
     if options.quotes:
         raw = extract_raw_quotes(article.text, parsed, bounds)
         subjects = subject_names(parsed)
         quotes = tuple(link_speakers(article, raw, mentions, persons, bounds, subjects))
+        marked = marked_spans(article.text, aid, quotes)
     quantities: tuple = ()
     if options.quantities:
         quantities = tuple(extract_quantities(article.text, aid, article.published_at))
@@ -190,6 +193,7 @@ def _analyse_one(article: Article, doc: Doc, bounds, parsed, options: AnalyseOpt
         entities=tuple(entities),
         quotes=quotes,
         quantities=quantities,
+        marked=marked,
     )
 
 

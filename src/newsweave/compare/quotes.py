@@ -2,7 +2,7 @@
 
 Finding: with an analysis, the analysis stage's direct quotes (:func:`analysis_quotes`: the quoted words
 inside their content spans, with the analysis' speaker), plus the quoted stretches it has no quote for
-(scare quotes other outlets may quote too). Without one, :func:`find_quotes`: words between matching
+(its marked spans: scare quotes other outlets may quote too). Without one, :func:`find_quotes`: words between matching
 quotation marks (curly double, straight double paired within a paragraph, curly single opened at a word
 start), without the marks and without the trailing comma or full stop. A speaker is looked for next to
 the quote ("..., Klitschko told the BBC", "Trump said: ...", a pronoun resolved to the last name before
@@ -26,15 +26,13 @@ diff (difflib) is shown for that pair.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from newsweave.analyse.cues import LEMMAS, STRONG
-from newsweave.analyse.quotemarks import find_segments
+from newsweave.analyse.marked import direct_pieces, quote_words, quoted_stretches
 from newsweave.model import Analysis
 from newsweave.text import STOP_WORDS, sentence_spans
 from newsweave.unionfind import DisjointSets
@@ -123,76 +121,22 @@ def sentence_units(frags: list[Fragment]) -> list[Fragment]:
     return out
 
 
-def quote_words(s: str) -> list[str]:
-    """Letters-and-digits words, the unit of the wording status (as in the cross-source gold)."""
-    t = unicodedata.normalize("NFKC", s).lower().replace("\u2019", "'").replace("'", "").replace("-", "")
-    return re.findall(r"[^\W_]+", t)
-
-
 def find_quotes(text: str, index: int = 0) -> list[Fragment]:
-    """Direct-quote fragments in ``text``."""
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"\u201c([^\u201c\u201d]{1,2000}?)(?:\u201d|(?=\n)|$)", text):
-        spans.append((m.start(1), m.end(1)))
-    for para in re.finditer(r"[^\n]+", text):
-        spans.extend(_straight_quotes(text, para.start(), para.end()))
-    for m in re.finditer(
-        r"(?:(?<=^)|(?<=[\s(\[\u2014-]))\u2018([^\u2018\u2019]{3,600}?)\u2019(?![A-Za-z])", text
-    ):
-        if len(m.group(1).split()) >= 2:
-            spans.append((m.start(1), m.end(1)))
-    out: list[Fragment] = []
-    last_start, max_end = -1, -1  # over the fragments kept so far
-    for a, b in sorted(set(spans)):
-        while a < b and (text[a].isspace() or text[a] in "\u2018'"):
-            a += 1
-        while b > a and (text[b - 1].isspace() or text[b - 1] in ",.;:\u2019'"):
-            b -= 1
-        if b - a < 2 or not quote_words(text[a:b]):
-            continue
-        if last_start <= a:  # in start order (the usual case): inside a kept one iff before the furthest end
-            if b <= max_end:
-                continue
-        elif any(a >= f.start and b <= f.end for f in out):
-            continue
-        who, explicit = find_speaker(text, a, b)
-        out.append(Fragment(index, a, b, text[a:b], who, explicit))
-        last_start, max_end = max(last_start, a), max(max_end, b)
-    return out
-
-
-# the marks and edge punctuation a fragment loses ("the words between the marks, without the trailing comma
-# or full stop", as find_quotes cuts them)
-_MARKS = "\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb\u2039\u203a"
+    """Direct-quote fragments in ``text``: the quoted stretches of
+    :func:`~newsweave.analyse.marked.quoted_stretches`, each with the speaker named next to it."""
+    return [Fragment(index, a, b, text[a:b], *find_speaker(text, a, b)) for a, b in quoted_stretches(text)]
 
 
 def analysis_quotes(text: str, analysis: Analysis, index: int = 0, marks: bool = True) -> list[Fragment]:
     """Direct-quote fragments from the analysis stage's quotes (:attr:`Analysis.quotes`): for each content
-    span of a direct quote, the quoted words inside it (the stretches between quotation marks that
-    :func:`~newsweave.analyse.quotemarks.find_segments` finds; a content span such as 'he would "do
-    everything in my power" to see ...' gives only the quoted words), cut as :func:`find_quotes` cuts them.
-    The speaker is the analysis' one, unless it is a role ("the commissioner") and the text names one next
-    to the quote. ``marks``: add :func:`find_quotes`' stretches that overlap no analysis quote, with the
-    speaker of an analysis quote (direct or reported) whose content holds them."""
-    segs = [(g.start, g.end) for g in find_segments(text)]
-    starts = [a for a, _ in segs]
-    pieces: dict[tuple[int, int], str | None] = {}
-    for q in analysis.quotes:
-        if not q.direct:
-            continue
-        for sp in q.content:
-            k = max(0, bisect.bisect_right(starts, sp.start) - 1)
-            while k < len(segs) and segs[k][0] < sp.end:
-                a, b = max(segs[k][0], sp.start), min(segs[k][1], sp.end)
-                k += 1
-                while a < b and (text[a].isspace() or text[a] in _MARKS):
-                    a += 1
-                while b > a and (text[b - 1].isspace() or text[b - 1] in _MARKS + ",.;:"):
-                    b -= 1
-                if b - a >= 2 and quote_words(text[a:b]) and pieces.get((a, b)) is None:
-                    pieces[(a, b)] = q.speaker
+    span of a direct quote, the quoted words inside it (:func:`~newsweave.analyse.marked.direct_pieces`),
+    cut as :func:`find_quotes` cuts them. The speaker is the analysis' one, unless it is a role ("the
+    commissioner") and the text names one next to the quote. ``marks``: add the quoted stretches that
+    overlap no analysis quote (the analysis' :attr:`~newsweave.model.Analysis.marked` spans; for an analysis
+    stored before it kept them, :func:`find_quotes`' stretches), with the speaker of an analysis quote (direct
+    or reported) whose content holds them."""
     out: list[Fragment] = []
-    for (a, b), said_by in sorted(pieces.items()):
+    for (a, b), said_by in sorted(direct_pieces(text, analysis.quotes).items()):
         if any(a >= f.start and b <= f.end for f in out):
             continue
         who, explicit = find_speaker(text, a, b)
@@ -203,7 +147,14 @@ def analysis_quotes(text: str, analysis: Analysis, index: int = 0, marks: bool =
         return out
     # the quoted stretches the analysis has no direct quote for: words it leaves out on purpose (scare
     # quotes, "legal highs") that other outlets may put in quotation marks too, and quotes it misses
-    extra = [f for f in find_quotes(text, index) if not any(g.start < f.end and f.start < g.end for g in out)]
+    if analysis.marked is None:
+        found = find_quotes(text, index)
+    else:
+        found = [
+            Fragment(index, m.start, m.end, text[m.start : m.end], *find_speaker(text, m.start, m.end))
+            for m in analysis.marked
+        ]
+    extra = [f for f in found if not any(g.start < f.end and f.start < g.end for g in out)]
     return sorted(out + [_speaker_from(f, analysis) for f in extra], key=lambda f: f.start)
 
 
@@ -216,33 +167,6 @@ def _speaker_from(f: Fragment, analysis: Analysis) -> Fragment:
         if any(sp.start < f.end and sp.end > f.start for sp in q.content):
             return dataclasses.replace(f, speaker=q.speaker, explicit=True)
     return f
-
-
-def _straight_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Quoted stretches marked with straight double quotes (or two apostrophes) in one paragraph.
-
-    A mark opens when it follows a space or the paragraph start and precedes a non-space; otherwise it
-    closes. A quote still open at the paragraph end runs to it (the convention for a quote that goes on
-    in the next paragraph)."""
-    out: list[tuple[int, int]] = []
-    start: int | None = None
-    for m in re.finditer(r"''|\"", text[lo:hi]):
-        a, b = lo + m.start(), lo + m.end()
-        prev = text[a - 1] if a > lo else " "
-        nxt = text[b] if b < hi else " "
-        opening = (prev.isspace() or prev in "([\u2014\u2013-:") and not nxt.isspace()
-        if start is None:
-            if opening or a == lo:
-                start = b
-        elif not opening or nxt.isspace():
-            out.append((start, a))
-            start = None
-        else:  # two openings: the first was never closed on this side
-            out.append((start, a))
-            start = b
-    if start is not None and hi - start > 1:
-        out.append((start, hi))
-    return out
 
 
 def _drop_leading_stopwords(name: str) -> str:

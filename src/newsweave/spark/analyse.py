@@ -65,6 +65,7 @@ def analysed_rows(
             tables["entities"],
             tables["quotes"],
             tables["numbers"],
+            tables["marked"],
             exact_key(a.text),
             _signed(sig[k]),
             _signed(bands[k]),

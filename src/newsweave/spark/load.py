@@ -35,7 +35,10 @@ from newsweave.store.analysis import analysis_from_rows
 
 log = logging.getLogger(__name__)
 BATCH = 500  # articles written per transaction, as ``add`` does
-REQUIRED = ("articles", "stories", "duplicates", *ANALYSIS_TABLES)
+# an output folder written before the analysis kept its marked spans has no ``marked`` table: its analyses
+# load with ``marked`` None
+OPTIONAL = ("marked",)
+REQUIRED = ("articles", "stories", "duplicates", *(t for t in ANALYSIS_TABLES if t not in OPTIONAL))
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def import_parquet(store: Store, output: str | Path) -> ImportSummary:
 
     root = Path(output)
     tables = {name: _table(root, name) for name in REQUIRED}
+    tables.update({name: _table(root, name) for name in OPTIONAL if (root / name).exists()})
     rows = sorted(tables["articles"].to_pylist(), key=lambda r: r.get("seq") or 0)
     articles = [row_article(r) for r in rows]
     added = 0
@@ -87,7 +91,7 @@ def import_parquet(store: Store, output: str | Path) -> ImportSummary:
 
     by_article: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name in ANALYSIS_TABLES:
-        for r in tables[name].to_pylist():
+        for r in tables[name].to_pylist() if name in tables else ():
             by_article.setdefault(r["article_id"], {}).setdefault(name, []).append(r)
     analysed_ids = [a.id for a in articles if a.id in by_article]
     model = resolve_model(AnalyseOptions())

@@ -99,6 +99,9 @@ NUMBER_FIELDS: tuple[tuple[str, str], ...] = (
     ("kind", "string"),
     ("resolved", "string"),
 )
+# the analysis' marked spans (quoted stretches that are not quotes): one row per article that has them looked
+# for, none otherwise (an analysis without quotes)
+MARKED_FIELDS: tuple[tuple[str, str], ...] = (("starts", "array<int>"), ("ends", "array<int>"))
 # the analysis tables: output table name -> its fields (each row also has ``article_id`` first)
 ANALYSIS_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "sentences": SENTENCE_FIELDS,
@@ -106,6 +109,7 @@ ANALYSIS_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "entities": ENTITY_FIELDS,
     "quotes": QUOTE_FIELDS,
     "numbers": NUMBER_FIELDS,
+    "marked": MARKED_FIELDS,
 }
 
 
@@ -213,4 +217,7 @@ def analysis_rows(an: Analysis) -> dict[str, list[tuple[Any, ...]]]:
             )
             for i, x in enumerate(an.quantities)
         ],  # fmt: skip
+        "marked": (
+            [([m.start for m in an.marked], [m.end for m in an.marked])] if an.marked is not None else []
+        ),
     }

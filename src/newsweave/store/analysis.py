@@ -1,5 +1,5 @@
-"""Tables of the analysis stage: sentences, entity mentions, entities, quotes and quantities, keyed by
-article id, each row with its character spans into ``Article.text``.
+"""Tables of the analysis stage: sentences, entity mentions, entities, quotes, quantities and marked spans,
+keyed by article id, each row with its character spans into ``Article.text``.
 
 ``save_analysis`` replaces whatever was stored for the same articles (idempotent, one transaction);
 ``load_analysis`` rebuilds the :class:`~newsweave.model.Analysis`.
@@ -22,6 +22,7 @@ TABLES = (
     "analysis_entities",
     "analysis_quotes",
     "analysis_quantities",
+    "analysis_marked",
 )
 
 
@@ -38,6 +39,7 @@ _COLUMNS = {
                         "speaker_end", "cue", "cue_start", "cue_end"),
     "analysis_quantities": ("article_id", "idx", "start", "end", "text", "value", "low", "high", "unit",
                             "counted", "counted_start", "counted_end", "hedge", "kind", "resolved"),
+    "analysis_marked": ("article_id", "starts", "ends"),
 }  # fmt: skip
 
 
@@ -85,6 +87,14 @@ def _rows(analyses: Sequence[Analysis], model: str | None) -> dict[str, list[dic
                  "counted_start": _opt(x.counted_span, "start"), "counted_end": _opt(x.counted_span, "end"),
                  "hedge": x.hedge, "kind": x.kind, "resolved": x.resolved}
             )  # fmt: skip
+        if an.marked is not None:  # one row, empty lists when there are none; no row: never looked for
+            rows["analysis_marked"].append(
+                {
+                    "article_id": aid,
+                    "starts": [m.start for m in an.marked],
+                    "ends": [m.end for m in an.marked],
+                }
+            )
     return rows
 
 
@@ -126,7 +136,7 @@ def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None if it was never analysed (read-only safe)."""
     if not _fetch(store, "analysis_runs", article_id, "article_id"):
         return None
-    order = {"entities": "canonical"}
+    order = {"entities": "canonical", "marked": "article_id"}
     return analysis_from_rows(
         article_id,
         {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()},
@@ -135,14 +145,16 @@ def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
 
 # the rows of one analysis by kind (the Spark job's table names) -> the store's table suffix
 _KINDS = {"sentences": "sentences", "mentions": "mentions", "entities": "entities", "quotes": "quotes",
-          "numbers": "quantities"}  # fmt: skip
+          "numbers": "quantities", "marked": "marked"}  # fmt: skip
 
 
 def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> Analysis:
     """The Analysis of one article from its rows of each kind (``sentences``, ``mentions``, ``entities``,
-    ``quotes``, ``numbers``; dicts keyed by column name, in any order): the one decoder of the stored
-    analysis, for the store's tables and the Spark job's Parquet output alike."""
+    ``quotes``, ``numbers``, ``marked``; dicts keyed by column name, in any order): the one decoder of the
+    stored analysis, for the store's tables and the Spark job's Parquet output alike. No ``marked`` row (an
+    analysis stored before they were kept): ``marked`` is None."""
     a = article_id
+    marked_rows = tables.get("marked") or ()
 
     def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
         return sorted(tables.get(name, ()), key=lambda r: r[key])
@@ -184,6 +196,11 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
                 resolved=r["resolved"],
             )
             for r in rows("numbers")
+        ),
+        marked=(
+            tuple(Span(a, s, e) for r in marked_rows for s, e in zip(r["starts"], r["ends"], strict=True))
+            if marked_rows
+            else None
         ),
     )
 

@@ -135,6 +135,20 @@ CREATE TABLE IF NOT EXISTS story_comparisons (
 )
 """
 
+# Version 4: the analysis' marked spans (quoted stretches that are not attributed quotes: scare quotes,
+# titles, terms), one row per article analysed with them; an article analysed before has no row, and its
+# analysis reads back with ``marked`` None (the comparison then finds them itself).
+_V4 = """
+CREATE TABLE IF NOT EXISTS analysis_marked (
+    article_id VARCHAR, starts INTEGER[], ends INTEGER[]
+)
+"""
+
+# Version 5: PostgreSQL's index for reading the marked spans by article (as version 2 for the other tables).
+_V5 = """
+CREATE INDEX IF NOT EXISTS analysis_marked_article ON analysis_marked (article_id)
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -150,6 +164,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         3, "the comparison's sentence vectors and tags (by model and text hash), stored comparisons", _V3
     ),
+    Migration(4, "the analysis' marked spans (quoted stretches that are not quotes)", _V4),
+    Migration(5, "index on the marked spans' article id", _V5, backends=("postgresql",)),
 )
 LATEST = MIGRATIONS[-1].version
 
