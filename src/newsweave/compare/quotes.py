@@ -140,7 +140,7 @@ def analysis_quotes(text: str, analysis: Analysis, index: int = 0, marks: bool =
         if any(a >= f.start and b <= f.end for f in out):
             continue
         who, explicit = find_speaker(text, a, b)
-        if said_by and not (who and explicit and said_by[:1].islower()):
+        if _analysis_speaker_wins(said_by, who, explicit):
             who, explicit = said_by, True
         out.append(Fragment(index, a, b, text[a:b], who, explicit))
     if not marks:
@@ -158,11 +158,17 @@ def analysis_quotes(text: str, analysis: Analysis, index: int = 0, marks: bool =
     return sorted(out + [_speaker_from(f, analysis) for f in extra], key=lambda f: f.start)
 
 
+def _analysis_speaker_wins(said_by: str | None, named: str | None, explicit: bool) -> bool:
+    """The analysis' speaker is taken unless it is a role ("the commissioner", lower case) and the text
+    names a speaker right beside the quote."""
+    return bool(said_by) and not (named and explicit and (said_by or "")[:1].islower())
+
+
 def _speaker_from(f: Fragment, analysis: Analysis) -> Fragment:
     """The speaker of an analysis quote whose content holds the fragment (a direct or reported one), unless
     it is a role ("the board's chief executive") and the fragment already has a named one."""
     for q in analysis.quotes:
-        if not q.speaker or (f.speaker and f.explicit and q.speaker[:1].islower()):
+        if not _analysis_speaker_wins(q.speaker, f.speaker, f.explicit):
             continue
         if any(sp.start < f.end and sp.end > f.start for sp in q.content):
             return dataclasses.replace(f, speaker=q.speaker, explicit=True)
