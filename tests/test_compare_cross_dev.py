@@ -54,3 +54,39 @@ def test_split_is_fixed_and_even():
     fit, report = split_halves(ids)
     assert (tuple(fit), tuple(report)) == (FIT, REPORT)
     assert not set(FIT) & set(REPORT) and len(FIT) == len(REPORT) == 10
+
+
+@pytest.mark.slow
+def test_story_counts_add_up_to_the_figures(figures):
+    """The intervals redraw per-story counts: summed over the half, they must give the scorer's figures."""
+    from newsweave.eval.cross import COUNTS, story_counts
+
+    for metric in COUNTS:
+        counts = story_counts(figures["rows"], metric)
+        num, den = sum(c[0] for c in counts), sum(c[1] for c in counts)
+        assert den > 0, metric
+        assert abs(num / den - figures[metric]) < 1e-3, (metric, num, den, figures[metric])
+        low, high = figures["interval"][metric]
+        assert low <= figures[metric] + 1e-3 and figures[metric] - 1e-3 <= high, metric
+
+
+def _row(right: int, predicted: int) -> dict:
+    return {"numbers": {"correct_conflict_pred": right, "pred_conflict": predicted}}
+
+
+def test_story_intervals_width_follows_the_stories():
+    from newsweave.eval.cross import story_intervals
+
+    even = story_intervals([_row(4, 5)] * 10)["conflict_precision"]
+    assert even == (0.8, 0.8)  # every story at 0.8: any redraw gives 0.8
+    lumpy = story_intervals([_row(0, 9), _row(8, 8)] + [_row(1, 1)] * 8)["conflict_precision"]
+    assert lumpy[0] < 0.5 < 0.8 < lumpy[1] <= 1.0  # one story with nine wrong links swings the figure
+    assert "quote_precision" not in lumpy  # no story has quote counts: no interval rather than 0/0
+    assert story_intervals([]) == {}
+
+
+def test_story_intervals_are_reproducible():
+    from newsweave.eval.cross import story_intervals
+
+    rows = [_row(k % 3, 3) for k in range(10)]
+    assert story_intervals(rows) == story_intervals(rows)

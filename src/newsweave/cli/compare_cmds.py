@@ -162,6 +162,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         for h in half:
             figs = "  ".join(f"{k} {res[h][k]:.3f}" for k in FIGURES)
             console.print(f"{h:<7} ({len(res['stories'][h])} stories)  {figs}", soft_wrap=True)
+        for h in half:
+            iv = res[h]["interval"]
+            spans = "  ".join(f"{k} {iv[k][0]:.2f}-{iv[k][1]:.2f}" for k in FIGURES if k in iv)
+            console.print(f"{h:<7} 90% interval, stories drawn again: {spans}", soft_wrap=True)
 
     @eval_app.command("align")
     def eval_align_cmd(

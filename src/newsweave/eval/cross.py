@@ -111,10 +111,66 @@ FIGURES = (
 )  # fmt: skip
 
 
+# figure -> (part of a story row, numerator count, denominator count), as the scorer sums them
+COUNTS = {
+    "quote_precision": ("quotes", "correct_pred", "predicted"),
+    "quote_recall": ("quotes", "correct", "gold"),
+    "number_precision": ("numbers", "correct_pred", "predicted"),
+    "number_recall": ("numbers", "correct", "gold"),
+    "conflict_precision": ("numbers", "correct_conflict_pred", "pred_conflict"),
+    "conflict_recall": ("numbers", "correct_conflict", "gold_conflict"),
+    "claim_precision": ("claims", "claim_right", "claim_predicted"),
+    "claim_recall": ("claims", "claim_found", "claim_gold"),
+    "single_precision": ("claims", "single_right", "single_predicted"),
+    "single_recall": ("claims", "single_found", "single_gold"),
+}
+BOOTSTRAP_DRAWS = 2000
+INTERVAL = 0.90
+
+
+def story_counts(rows: Sequence[dict[str, Any]], figure: str) -> list[tuple[int, int]]:
+    """(numerator, denominator) of ``figure`` in each story row (0, 0 where the story has no such part)."""
+    part, num, den = COUNTS[figure]
+    return [(int(r.get(part, {}).get(num, 0)), int(r.get(part, {}).get(den, 0))) for r in rows]
+
+
+def story_intervals(
+    rows: Sequence[dict[str, Any]],
+    draws: int = BOOTSTRAP_DRAWS,
+    level: float = INTERVAL,
+    seed: int = 0,
+) -> dict[str, tuple[float, float]]:
+    """Each figure's percentile interval when the stories are drawn again with replacement.
+
+    A figure is a ratio of counts summed over stories, and a story's links are not independent of each other
+    (one wrong group of five articles is ten wrong links), so the story is the unit drawn. The interval says
+    how far the figure could move on another ten stories like these: with most conflict links in two
+    stories, it is wide. Draws with no denominator (no predicted conflict at all) are left out."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = len(rows)
+    if not n:
+        return {}
+    picks = rng.integers(0, n, size=(draws, n))
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    out: dict[str, tuple[float, float]] = {}
+    for figure in COUNTS:
+        c = np.array(story_counts(rows, figure), dtype=float)
+        nums, dens = c[picks, 0].sum(axis=1), c[picks, 1].sum(axis=1)
+        ok = dens > 0
+        if not ok.any():
+            continue
+        vals = nums[ok] / dens[ok]
+        out[figure] = (round(float(np.quantile(vals, lo_q)), 3), round(float(np.quantile(vals, hi_q)), 3))
+    return out
+
+
 def evaluate_cross(
     data: Path, scorer_path: Path, halves: Sequence[str] = ("fit", "report"), embed: bool | None = None
 ) -> dict[str, Any]:
-    """{half: {figure: value}, 'stories': {half: [ids]}} for each half asked ('fit', 'report', 'all')."""
+    """{half: {figure: value, 'interval': {figure: (low, high)}, ...}, 'stories': {half: [ids]}} for each
+    half asked ('fit', 'report', 'all'); the intervals are :func:`story_intervals`."""
     gold = json.loads((data / "stories.json").read_text(encoding="utf-8"))
     ids = [s["story"] for s in gold]
     fit, report = split_halves(ids)
@@ -122,7 +178,11 @@ def evaluate_cross(
     out: dict[str, Any] = {"stories": {h: which[h] for h in halves}}
     for h in halves:
         totals, rows = score(scorer_path, which[h], embed)
-        out[h] = {k: totals[k] for k in FIGURES} | {"counts": totals.get("counts"), "rows": rows}
+        out[h] = {k: totals[k] for k in FIGURES} | {
+            "counts": totals.get("counts"),
+            "rows": rows,
+            "interval": story_intervals(rows),
+        }
     return out
 
 
