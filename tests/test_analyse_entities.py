@@ -127,3 +127,22 @@ def test_generational_suffix_is_another_person() -> None:
     (an,) = analyse_articles([Article(id="k", text=text)])
     kings = [m for m in an.mentions if m.text == "King"]
     assert kings and all(m.canonical == "Martin Luther King Jr." for m in kings)
+
+
+def test_a_name_never_runs_over_a_line_break() -> None:
+    """The model can join a byline's agency and the dateline under it into one name."""
+    from spacy.tokens import Span as SpacySpan
+
+    from newsweave.analyse.entities import analyse_entities
+    from newsweave.analyse.nlp import load_nlp
+    from newsweave.model import Article
+
+    text = "Jane Roe, Courier Press \n\n \n\nNORTHVILLE, Freedonia -- The council met on Tuesday."
+    doc = load_nlp()(text)
+    start = next(t.i for t in doc if t.text == "Courier")
+    end = next(t.i for t in doc if t.text == "NORTHVILLE") + 1
+    doc.ents = [SpacySpan(doc, start, end, label="ORG")]
+    mentions, _entities, _persons = analyse_entities(Article(id="t", text=text), doc)
+    assert "\n" in doc.ents[0].text
+    assert sorted(m.text for m in mentions) == ["Courier Press", "NORTHVILLE"]
+    assert all(text[m.span.start : m.span.end] == m.text for m in mentions)

@@ -131,3 +131,24 @@ def test_transcript_turns_are_separate_quotes() -> None:
     assert "Will she be at the debate" in speakers["WALLACE"][0]
     assert "She will not be attending" in speakers["PENCE"][0]
     assert all("PENCE" not in p for p in speakers["WALLACE"])
+
+
+def test_dateline_place_is_not_the_speaker() -> None:
+    """Wire copy opens with a dateline; the parser takes its place for the subject of the first verb."""
+    text = (
+        "By Jane Roe, Courier Press\n\n\n\nNORTHVILLE, Freedonia -- Freedonia resumed its heavy shelling of the"
+        ' border on Tuesday and warned that the rebels "would pay the price" after they rejected a truce.\n\n'
+        "More text follows here about the war."
+    )
+    speakers = {q.cue: q.speaker for q, _ in _quotes(text)}
+    assert speakers["warned"] == "Freedonia"
+    text = 'BRISTOW, Ore. (AP) - Bristow Valley Resort says "it has been cold enough to make snow" for a week now.'
+    assert [q.speaker for q, _ in _quotes(text)] == ["Bristow Valley Resort"]
+    # a name inside a phrase before the subject is passed over; a title before a person keeps the person
+    text = (
+        "MARSTON, Sylvania (Wire) - As rescue teams slowly reached the scene of the crash of a Sylvanian Airways"
+        ' jet, the Sylvanian Transport Ministry on Friday said the plane "was not hit by a missile" at all.'
+    )
+    assert [q.speaker for q, _ in _quotes(text)] == ["Sylvanian Transport Ministry"]
+    text = 'HALDEN, N.C. - Carter City Mayor Paul Ostrander said "the budget is balanced" on Tuesday.'
+    assert [q.speaker for q, _ in _quotes(text)] == ["Paul Ostrander"]

@@ -84,6 +84,22 @@ class PersonIndex:
         return by_span.get((start, end))
 
 
+def _line_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut at line breaks, each part without the white space around it."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    out = []
+    for piece in re.finditer(r"[^\n]+", text[start:end]):
+        a, b = start + piece.start(), start + piece.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
 def _clean(text: str, start: int, end: int, label: str) -> _Mention | None:
     """Cut possessives, compounds and a leading article; split a person's title off."""
     raw = text[start:end]
@@ -221,9 +237,12 @@ def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], l
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
-        m = _clean(text, ent.start_char, ent.end_char, ent.label_)
-        if m is not None:
-            mentions.append(m)
+        # a name never runs over a line break: the model joins a byline's agency to the dateline after it
+        # ("Associated Press\n\nGAZA"); each line's part is cleaned on its own
+        for a, b in _line_parts(text, ent.start_char, ent.end_char):
+            m = _clean(text, a, b, ent.label_)
+            if m is not None:
+                mentions.append(m)
     for m in mentions:
         if m.label == "PERSON" and " " not in m.text and _PLACE_BEFORE_ROLE.match(text, m.end):
             m.label = "GPE"  # "Kyiv mayor", "Kyiv's mayor": a place naming an office
