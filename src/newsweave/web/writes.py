@@ -31,7 +31,7 @@ from newsweave.store import Store
 
 if TYPE_CHECKING:
     from newsweave.embed_store import TextCache
-    from newsweave.views.comparison import StoryComparison
+    from newsweave.views.comparison import StoryCompareOptions, StoryComparison
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class WriteOptions:
     """``token``: the secret write requests must carry (``--token`` or NEWSWEAVE_TOKEN); ``loopback``:
     whether the server is bound to a loopback address (off it, writes need the token); the limits are
     per file, per request and files per request; ``batch_size``: articles stored per transaction (None:
-    as ``add``)."""
+    as ``add``); ``prepare``: whether an upload that does not say prepares the comparisons of the stories
+    it touches, as ``add --prepare`` does (``serve --prepare``; off by default, as for ``add``)."""
 
     token: str | None = None
     loopback: bool = True
@@ -69,6 +70,7 @@ class WriteOptions:
     max_files: int = MAX_FILES
     max_paste_bytes: int = MAX_PASTE_BYTES
     batch_size: int | None = None
+    prepare: bool = False
 
 
 def upload_refusal(name: str, size: int, options: WriteOptions) -> str | None:
@@ -111,6 +113,8 @@ class Job:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    prepare: bool = False
+    prepared: list[str] = field(default_factory=list)
     error: str | None = None
     future: Future[None] | None = None
 
@@ -124,17 +128,28 @@ class Job:
             "duplicates": list(self.duplicates),
             "rejected": list(self.rejected),
             "warnings": list(self.warnings),
+            "prepare": self.prepare,
+            "prepared": list(self.prepared),
             "error": self.error,
             "seconds": round((self.finished or time.time()) - self.created, 2),
         }
 
 
 class Writer:
-    """The app's one writer: jobs run in order on a single thread, each through the library pipeline."""
+    """The app's one writer: jobs run in order on a single thread, each through the library pipeline.
+    ``compare``: the options the app's pages compare with, so a job that prepares its stories stores
+    their comparisons under the key the pages look up (None: ``report``'s defaults)."""
 
-    def __init__(self, store: Store, options: WriteOptions = WriteOptions(), keep: int = KEEP_JOBS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        options: WriteOptions = WriteOptions(),
+        keep: int = KEEP_JOBS,
+        compare: StoryCompareOptions | None = None,
+    ) -> None:
         self._store = store
         self._options = options
+        self._compare = compare
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
@@ -146,11 +161,14 @@ class Writer:
         refused: list[Rejected],
         source: str | None,
         fmt: str | None = None,
+        prepare: bool | None = None,
     ) -> Job:
         """Queue ``blobs`` to be read and added (``refused``: uploads already turned down, recorded with
         the job's rejections); ``source`` forces the outlet, as ``add --source`` does, ``fmt`` the format
-        (None: sniffed, as for files)."""
+        (None: sniffed, as for files); ``prepare``: then compare and store the stories touched, as ``add
+        --prepare`` does (None: the server's choice, ``WriteOptions.prepare``)."""
         job = Job(secrets.token_hex(8), [n for n, _ in blobs] + [r.path for r in refused])
+        job.prepare = self._options.prepare if prepare is None else prepare
         job.rejected = [_rejected(r) for r in refused]
         with self._lock:
             self._jobs[job.id] = job
@@ -203,6 +221,7 @@ class Writer:
     ) -> None:
         from newsweave.ingest import read_blobs
         from newsweave.pipeline import AddOptions, add_items
+        from newsweave.views.prepare import PrepareOptions
 
         job.state = "running"
         cur = self._store.cursor()
@@ -218,7 +237,12 @@ class Writer:
         try:
             if refused:
                 cur.add_rejected(refused)
-            options = AddOptions(ingest=ingest, analyse_processes=1)  # no fork in a threaded server
+            options = AddOptions(  # no fork in a threaded server
+                ingest=ingest,
+                analyse_processes=1,
+                prepare=job.prepare,
+                prepare_options=PrepareOptions(compare=self._compare) if self._compare else None,
+            )
             if self._options.batch_size:
                 options = dataclasses.replace(options, batch_size=self._options.batch_size)
             summary = add_items(cur, read_blobs(blobs, options.ingest), options, seen, progress)
@@ -226,9 +250,10 @@ class Writer:
             job.duplicates = [_article(titles[i], None) for i in summary.duplicates]
             job.rejected += [_rejected(r) for r in summary.rejected]
             job.warnings = list(summary.warnings)
+            job.prepared = list(summary.prepared)
             job.state = "done"
-            log.info("job %s: %d added, %d duplicates, %d rejected", job.id, len(job.added),
-                     len(job.duplicates), len(job.rejected))  # fmt: skip
+            log.info("job %s: %d added, %d duplicates, %d rejected, %d stories prepared", job.id,
+                     len(job.added), len(job.duplicates), len(job.rejected), len(job.prepared))  # fmt: skip
         except Exception as e:  # the job fails with its reason; the server goes on
             log.exception("job %s failed", job.id)
             job.error = f"{type(e).__name__}: {e}"
