@@ -75,9 +75,10 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        if writer is not None:
-            writer.close()
-        store.close()
+        # the writer's queue (uploads, comparisons the pages made) is finished first, within its time
+        # limit; a write still running then keeps the store open (the process ends it)
+        if writer is None or writer.close():
+            store.close()
 
     app = FastAPI(
         lifespan=lifespan,
