@@ -83,9 +83,14 @@ def test_analyse_all_tells_how_to_resume_and_before_resumes(tmp_path: Path) -> N
     db = tmp_path / "r.duckdb"
     ids = _analysed(db, tmp_path, without_marked=1)
     first = _state(db, ids)
+    # without --missing: nothing to do, and a note says how to fill the marked spans
+    r = runner.invoke(app, ["analyse", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "analysed 0 article(s)" in r.stdout and "1 analysed article(s) have no marked spans" in r.stderr
+    assert "newsweave analyse --missing" in r.stderr and _state(db, ids) == first
     r = runner.invoke(app, ["analyse", "--db", str(db), "--missing", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"analysed": 1, "new": 0, "again": 1}
+    assert json.loads(r.stdout) == {"analysed": 1, "new": 0, "again": 1, "lacking_marked": 0}
     second = _state(db, ids)
     assert all(has for _, has in second.values()) and second[ids[1]] == first[ids[1]]
 

@@ -143,6 +143,8 @@ def test_serve_prepare_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     db = _empty_store(tmp_path)
     started: list[Any] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    r = CliRunner().invoke(cli, ["serve", "--db", str(db), "--prepare", "--read-only"])
+    assert r.exit_code != 0 and "--read-only" in str(r.exception) and not started
     for args, want in (([], False), (["--prepare"], True)):
         r = CliRunner().invoke(cli, ["serve", "--db", str(db), *args])
         assert r.exit_code == 0, r.output

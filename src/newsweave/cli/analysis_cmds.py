@@ -187,17 +187,28 @@ def analyse_cmd(
     store = open_store(db)
     try:
         summary = reanalyse(store, options, progress)
+        lacking = len(store.outdated_analysis_ids(lacking_marked=True))
     finally:
         store.close()
     if as_json:
         print_json(
-            {"analysed": summary.saved, "new": summary.new, "again": summary.outdated}
+            {
+                "analysed": summary.saved,
+                "new": summary.new,
+                "again": summary.outdated,
+                "lacking_marked": lacking,
+            }
             | ({"before": since.isoformat()} if since else {})
         )
     else:
         console.print(
             f"analysed {summary.saved} article(s): {summary.new} without analysis, {summary.outdated} again"
         )
+        if lacking:
+            err_console.print(
+                f"note: {lacking} analysed article(s) have no marked spans (analysed before store schema v4): "
+                "newsweave analyse --missing fills them"
+            )
 
 
 def _utc(value: str) -> datetime:

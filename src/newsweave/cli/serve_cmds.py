@@ -61,6 +61,8 @@ def serve(
         raise NotFoundError(f"no store at {path} (make one with newsweave add)")
     if not host.strip():
         raise UsageError("--host must not be empty")
+    if prepare and read_only:
+        raise UsageError("--prepare and --read-only: a read-only server adds no articles to prepare")
     loopback = is_loopback(host)
     hosts = ("*",) if not loopback else WebOptions().allowed_hosts
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
