@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,19 +12,6 @@ from newsweave.analyse import pipeline as pipeline_module
 from newsweave.analyse.entities import _extra_mentions, searched_forms
 from newsweave.analyse.speakers import _Covered, _mention_in, _Mentions
 from newsweave.model import Article, EntityMention, Span
-
-
-def test_an_overlong_article_is_analysed_up_to_the_cap(monkeypatch, caplog) -> None:
-    monkeypatch.setattr(pipeline_module, "MAX_ANALYSED_CHARS", 400)
-    text = " ".join(
-        f'"We will rebuild bridge {i} this year," Mayor Vitali Klitschko said.' for i in range(40)
-    )
-    with caplog.at_level(logging.WARNING):
-        (analysis,) = analyse_articles([Article(id="long", text=text)], AnalyseOptions())
-    assert "only the first 400" in caplog.text
-    assert analysis.quotes and analysis.sentences
-    spans = [s.span for s in analysis.sentences] + [p for q in analysis.quotes for p in q.content]
-    assert max(sp.end for sp in spans) <= 400
 
 
 def test_a_sentence_longer_than_the_cap_is_not_parsed(monkeypatch) -> None:

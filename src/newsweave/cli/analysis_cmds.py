@@ -4,6 +4,7 @@ renderers the ``show`` command uses (:func:`render_analysis`, :func:`analysis_to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -11,7 +12,16 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.cli.common import DbOption, JsonOption, ModelOption, console, open_store, print_json
+from newsweave.cli.common import (
+    DbOption,
+    JsonOption,
+    ModelOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+)
+from newsweave.errors import UsageError
 from newsweave.model import Analysis, Article
 from newsweave.views.shapes import analysis_obj
 
@@ -134,7 +144,21 @@ def eval_ner(
 
 def analyse_cmd(
     db: Path | None = DbOption,
-    redo: bool = typer.Option(False, "--all", help="Analyse every stored article again, not only new ones."),
+    redo: bool = typer.Option(
+        False, "--all", help="Analyse every stored article again (resumable: the run prints how)."
+    ),
+    missing: bool = typer.Option(
+        False,
+        "--missing",
+        help="Also analyse again the articles whose analysis lacks the marked spans (stores analysed "
+        "before schema v4).",
+    ),
+    before: str | None = typer.Option(
+        None,
+        "--before",
+        help="Also analyse again the articles analysed before this time (ISO 8601, UTC if no zone): "
+        "resumes an interrupted --all.",
+    ),
     n_process: int = typer.Option(
         0, "--processes", "-p", min=0, help="Worker processes (0: one per CPU for 64 articles or more)."
     ),
@@ -142,24 +166,57 @@ def analyse_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Analyse stored articles (entities, quotes, numbers) and keep the results in the store."""
-    from newsweave.analyse import AnalyseOptions, analyse_articles
-    from newsweave.analyse.nlp import resolve_model
+    from newsweave.analyse import AnalyseOptions
+    from newsweave.reanalyse import ReanalyseOptions, reanalyse
 
-    options = AnalyseOptions(n_process=n_process, model=model)
+    if redo and before is not None:
+        raise UsageError("--all and --before: give one (--all is --before the time it starts)")
+    since = _utc(before) if before is not None else datetime.now(UTC) if redo else None
+    options = ReanalyseOptions(
+        missing=missing, before=since, analyse=AnalyseOptions(n_process=n_process, model=model)
+    )
+    if redo and not as_json:
+        err_console.print(
+            f"analysing every article again; if stopped, resume with: newsweave analyse --before {since:%Y-%m-%dT%H:%M:%S.%fZ}"
+        )
+
+    def progress(done: int, total: int) -> None:
+        if done and not as_json and err_console.is_terminal:
+            err_console.print(f"analysed {done} of {total}")
+
     store = open_store(db)
     try:
-        done = set() if redo else set(store.analysed_ids())
-        ids = [i for i in store.article_ids() if i not in done]
-        saved = 0
-        for k in range(0, len(ids), 256):
-            articles = store.get_articles(ids[k : k + 256])
-            saved += store.save_analysis(analyse_articles(articles, options), model=resolve_model(options))
+        summary = reanalyse(store, options, progress)
+        lacking = len(store.outdated_analysis_ids(lacking_marked=True))
     finally:
         store.close()
     if as_json:
-        print_json({"analysed": saved})
+        print_json(
+            {
+                "analysed": summary.saved,
+                "new": summary.new,
+                "again": summary.outdated,
+                "lacking_marked": lacking,
+            }
+            | ({"before": since.isoformat()} if since else {})
+        )
     else:
-        console.print(f"analysed {saved} article(s)")
+        console.print(
+            f"analysed {summary.saved} article(s): {summary.new} without analysis, {summary.outdated} again"
+        )
+        if lacking:
+            err_console.print(
+                f"note: {lacking} analysed article(s) have no marked spans (analysed before store schema v4): "
+                "newsweave analyse --missing fills them"
+            )
+
+
+def _utc(value: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError as e:
+        raise UsageError(f"--before: not an ISO 8601 time: {value!r}") from e
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -42,6 +42,12 @@ def serve(
         help="Secret that adding articles needs (Authorization: Bearer, or the add form's field); required "
         "to add when --host is not a loopback address.",
     ),  # fmt: skip
+    prepare: bool = typer.Option(
+        False,
+        "--prepare",
+        help="Articles added through the app also get their stories compared and stored, as add --prepare "
+        "(an upload may say otherwise: the form's box, ?prepare= on the API).",
+    ),
 ) -> None:
     """Serve the stories, their comparisons and a JSON API in a browser, and take new articles."""
     import uvicorn
@@ -55,6 +61,8 @@ def serve(
         raise NotFoundError(f"no store at {path} (make one with newsweave add)")
     if not host.strip():
         raise UsageError("--host must not be empty")
+    if prepare and read_only:
+        raise UsageError("--prepare and --read-only: a read-only server adds no articles to prepare")
     loopback = is_loopback(host)
     hosts = ("*",) if not loopback else WebOptions().allowed_hosts
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
@@ -64,7 +72,7 @@ def serve(
             f"[yellow]warning:[/] serving {path} on {host}: anyone who can reach it can read it"
             + ("" if token or read_only else "; adding articles is off (no --token)")
         )
-    writes = WriteOptions(token=token.strip() if token else None, loopback=loopback)
+    writes = WriteOptions(token=token.strip() if token else None, loopback=loopback, prepare=prepare)
     app = create_app(
         path, WebOptions(embeddings=embed, allowed_hosts=hosts, writable=not read_only, writes=writes)
     )

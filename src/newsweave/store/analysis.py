@@ -121,6 +121,24 @@ def analysed_ids(store: SqlStore) -> list[str]:
     return [r[0] for r in store.query("SELECT article_id FROM analysis_runs ORDER BY article_id")]
 
 
+def outdated_analysis_ids(
+    store: SqlStore, lacking_marked: bool = True, before: datetime | None = None
+) -> list[str]:
+    """Analysed articles whose analysis is out of date: with ``lacking_marked``, those without a marked
+    spans row (analysed before schema version 4, or imported without them); with ``before``, those
+    analysed before that time. In article id order."""
+    where, params = [], []
+    if lacking_marked:
+        where.append("NOT EXISTS (SELECT 1 FROM analysis_marked m WHERE m.article_id = r.article_id)")
+    if before is not None:
+        where.append("(r.analysed_at IS NULL OR r.analysed_at < ?)")
+        params.append(before)
+    if not where:
+        return []
+    sql = f"SELECT r.article_id FROM analysis_runs r WHERE {' OR '.join(where)} ORDER BY r.article_id"
+    return [r[0] for r in store.query(sql, params)]
+
+
 def _fetch(store: SqlStore, table: str, article_id: str, order: str = "idx") -> list[dict[str, Any]]:
     cols = _COLUMNS[table]
     quoted = ", ".join(f'"{c}"' for c in cols)

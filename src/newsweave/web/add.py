@@ -27,7 +27,7 @@ from newsweave.web.writes import (
 
 router = APIRouter()
 Blobs = list[tuple[str, bytes]]
-# Form fields besides the files: text, source, token, the form secret (a margin for browsers' extras).
+# Form fields besides the files: text, source, prepare, token, the form secret (a margin for browsers' extras).
 MAX_FORM_FIELDS = 16
 BODY_FORMATS = {"application/json": "json", "application/x-ndjson": "jsonl", "text/plain": "text"}
 
@@ -84,12 +84,29 @@ def _source(value: str | None) -> str | None:
     return value or None
 
 
+def _prepare(value: str | None) -> bool | None:
+    """The form's ``prepare`` field: on, off, or None (not sent: the server's choice, ``serve --prepare``)."""
+    if value is None or not value.strip():
+        return None
+    choice = value.strip().lower()
+    if choice in ("1", "true", "on", "yes"):
+        return True
+    if choice in ("0", "false", "off", "no"):
+        return False
+    raise HTTPException(400, f"prepare: one of 1/true/on or 0/false/off, not {value[:40]!r}")
+
+
 def _submit(
-    request: Request, blobs: Blobs, refused: list[Rejected], source: str | None, fmt: str | None = None
+    request: Request,
+    blobs: Blobs,
+    refused: list[Rejected],
+    source: str | None,
+    fmt: str | None = None,
+    prepare: bool | None = None,
 ) -> Job:
     if not blobs and not refused:
         raise HTTPException(400, "nothing to add: upload files or paste the text of an article")
-    job: Job = request.app.state.writer.submit(blobs, refused, source, fmt)
+    job: Job = request.app.state.writer.submit(blobs, refused, source, fmt, prepare)
     return job
 
 
@@ -98,7 +115,7 @@ def add_page(request: Request) -> HTMLResponse:
     from newsweave.web.pages import render
 
     state = request.app.state
-    return render("add.html.j2", secret=state.form_secret, wo=state.write_options,
+    return render("add.html.j2", secret=state.form_secret, wo=state.write_options, prepare=state.write_options.prepare,
                   writable=state.options.writable, needs_token=bool(state.write_options.token),
                   refused=None if state.write_options.token or state.write_options.loopback else
                   "this server is bound to a non-loopback address without a token: adding articles is off")  # fmt: skip
@@ -114,7 +131,9 @@ async def add_form(request: Request) -> Response:
     blobs, refused, fields = await _parse_upload(request, state.write_options)
     check_form_secret(request, fields.get("csrf"))
     check_write(request, fields.get("token") or None)
-    job = _submit(request, blobs, refused, _source(fields.get("source")))
+    job = _submit(
+        request, blobs, refused, _source(fields.get("source")), prepare=_prepare(fields.get("prepare"))
+    )
     return RedirectResponse(f"/add/{job.id}", status_code=303)
 
 
@@ -145,6 +164,11 @@ async def add_api(
     request: Request,
     source: str | None = Query(None, description="Outlet name forced on every article (as add --source)."),
     wait: bool = Query(True, description="Answer when the articles are stored, analysed and in stories."),
+    prepare: bool | None = Query(
+        None,
+        description="Then compare the stories touched and store their comparisons, as add --prepare does "
+        "(default: the server's serve --prepare).",
+    ),
 ) -> JSONResponse:
     state = request.app.state
     wo: WriteOptions = state.write_options
@@ -154,6 +178,7 @@ async def add_api(
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
         blobs, refused, fields = await _parse_upload(request, wo)
         source = source or fields.get("source")
+        prepare = _prepare(fields.get("prepare")) if prepare is None else prepare
     elif kind in BODY_FORMATS:
         body = await read_body(request, min(wo.max_request_bytes, wo.max_file_bytes))
         blobs, refused = [(BODY_NAME, body)], []
@@ -163,7 +188,7 @@ async def add_api(
     else:
         raise HTTPException(415, "send multipart/form-data (files, text), application/json, "
                                  "application/x-ndjson or text/plain")  # fmt: skip
-    job = _submit(request, blobs, refused, _source(source), fmt)
+    job = _submit(request, blobs, refused, _source(source), fmt, prepare)
     url = str(request.url_for("job_api", job_id=job.id))
     if not wait:
         return JSONResponse(job.to_dict() | {"url": url}, status_code=202, headers={"Location": url})

@@ -64,19 +64,21 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     target: str | Path = db if is_store_url(db) else Path(db).expanduser()
     if isinstance(target, Path) and not target.is_file():
         raise NotFoundError(f"no store at {target}")
+    compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
     writer: Writer | None = None
     if options.writable:
         store = Store.open(target)  # brings the schema up to date: every stage's tables exist
-        writer = Writer(store, options.writes)
+        writer = Writer(store, options.writes, compare=compare_options)
     else:
         store = Store.open(target, read_only=True)  # a store at an older schema version is upgraded first
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        if writer is not None:
-            writer.close()
-        store.close()
+        # the writer's queue (uploads, comparisons the pages made) is finished first, within its time
+        # limit; a write still running then keeps the store open (the process ends it)
+        if writer is None or writer.close():
+            store.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -92,7 +94,7 @@ def create_app(db: str | Path, options: WebOptions = WebOptions()) -> FastAPI:
     # after a restart, or when the entry has left the in-memory cache)
     app.state.cache = ComparisonCache(options.cache_size, writer.save_computed if writer else None)
     app.state.search = SearchCache()
-    app.state.compare_options = StoryCompareOptions(compare=CompareOptions(embeddings=options.embeddings))
+    app.state.compare_options = compare_options
     app.state.rendered = RenderCache(2 * options.cache_size)
     app.state.writer = writer
     app.state.write_options = options.writes
