@@ -7,6 +7,7 @@ ready for ``json.dumps``; the CLI and the web layer only print or serve them.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from newsweave.model import Analysis, Article, Rejected, Span, Story
@@ -63,6 +64,8 @@ def analysis_obj(analysis: Analysis) -> dict[str, Any]:
                 "hedge": x.hedge,
                 "kind": x.kind,
                 "resolved": x.resolved,
+                # the comparison's reading (None: not a figure it compares)
+                "figure": dataclasses.asdict(x.figure) if x.figure is not None else None,
             }
             for x in analysis.quantities
         ],
