@@ -120,6 +120,11 @@ def test_an_analysis_without_figures_falls_back_to_the_finder(analysed, monkeypa
     old = [Analysis(an.article_id, quantities=tuple(q.__class__(**{**q.__dict__, "figure": None})
                                                     for q in an.quantities)) for an in ans]  # fmt: skip
     assert all(stored_mentions(an) is None for an in old)
+    # show still marks its numbers as numbers, and its dates as dates
+    kinds = {
+        arts[0].text[m.start : m.end]: m.kind for m in analysis_marks(old[0]) if m.kind in ("number", "date")
+    }
+    assert kinds["At least 14"] == "number" and kinds["Monday"] == "date"
     calls: list[str] = []
 
     def counting(text: str, *args, **kwargs):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from newsweave.compare.result import Comparison
 from newsweave.model import Analysis
+from newsweave.views.shapes import quantity_marks
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,6 @@ def analysis_marks(an: Analysis) -> list[Mark]:
         marks.extend(Mark(p.start, p.end, "quote", "") for p in q.content)
         if q.speaker_span is not None:
             marks.append(Mark(q.speaker_span.start, q.speaker_span.end, "speaker", ""))
-    # numbers: the figures the comparison groups (each quantity with a figure); a date it does not compare
-    # (a weekday, "July 1") is marked as a date
-    marks.extend(
-        Mark(x.span.start, x.span.end, "number" if x.figure is not None else "date", x.resolved or x.text)
-        for x in an.quantities
-    )
+    # numbers: the figures the comparison groups; a date it does not compare (a weekday) is marked as a date
+    marks.extend(Mark(x.span.start, x.span.end, kind, x.resolved or x.text) for x, kind in quantity_marks(an))
     return marks
