@@ -187,6 +187,31 @@ class Quote:
 
 @_pickled_by_fields
 @dataclass(frozen=True)
+class Figure:
+    """The comparison's reading of a quantity (:class:`newsweave.compare.numfind.NumMention` without its
+    span): the interval after the hedge in the base unit of its dimension, and what the comparison's
+    matching needs. Found once, by the analysis; the comparison reads it from the stored analysis."""
+
+    low: float
+    high: float
+    exact: float | None  # the stated figure in the base unit (None for hedged or ranged figures)
+    dim: str  # count, percent, money:USD, days, age, m, g, hours, year, date
+    hedge: str | None = None
+    is_range: bool = False
+    converted: bool = False
+    # a relative year ("last year"): the bare word ("last", "next"), with the offset in years as its values;
+    # the comparison counts it from the story's reference year (newsweave.compare.numfind.resolve_years)
+    relative: str | None = None
+    small: bool = False
+    month: int | None = None
+    open_high: bool = False
+    unit: str = ""  # the measure as written, canonical ("feet", "km")
+    step: float = 0.0
+    strict: str | None = None
+
+
+@_pickled_by_fields
+@dataclass(frozen=True)
 class Quantity:
     span: Span  # the number phrase with hedge and unit ("over 80 injured" -> "over 80")
     text: str
@@ -199,6 +224,9 @@ class Quantity:
     hedge: str | None = None  # at least, more than, about, up to, over, ...
     kind: str = "number"  # number, date, year, ordinal, range
     resolved: str | None = None  # for dates: the ISO date resolved against the publication date
+    # the comparison's reading (a figure it groups across articles); None for what it does not compare
+    # (weekdays, calendar days without a year), and for quantities stored before figures were kept
+    figure: Figure | None = None
 
 
 @_pickled_by_fields

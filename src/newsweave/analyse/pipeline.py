@@ -17,11 +17,11 @@ from spacy.tokens import Doc
 
 from newsweave.analyse.cues import STRONG_SURFACE, SURFACE
 from newsweave.analyse.entities import PersonIndex, analyse_entities
+from newsweave.analyse.figures import read_quantities
 from newsweave.analyse.marked import marked_spans
 from newsweave.analyse.nlp import first_pass, load_nlp, parse_sentences, sentence_bounds
 from newsweave.analyse.options import AnalyseOptions
 from newsweave.analyse.pieces import Piece, join_pieces, split_article
-from newsweave.analyse.quantities import extract_quantities
 from newsweave.analyse.quotemarks import find_segments
 from newsweave.analyse.quotes import _inside, extract_raw_quotes, subject_names
 from newsweave.analyse.speakers import link_speakers
@@ -180,7 +180,7 @@ def _analyse_one(article: Article, doc: Doc, bounds, parsed, options: AnalyseOpt
         marked = marked_spans(article.text, aid, quotes)
     quantities: tuple = ()
     if options.quantities:
-        quantities = tuple(extract_quantities(article.text, aid, article.published_at))
+        quantities = tuple(read_quantities(article.text, aid, article.published_at))
     if not options.entities:
         mentions, entities = [], []
     return Analysis(

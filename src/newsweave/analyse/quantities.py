@@ -4,6 +4,10 @@ years; dates and weekdays resolved against the publication date.
 Rule-based over a light tokenisation (no parse needed), so it runs on every article at full speed. What is
 counted is the noun after the number ("12 lives", "over 80 injured") or, after "of", the head of the noun
 phrase ("20% of Ukrainian territory" -> "territory", "a fifth of the harbour" -> "harbour").
+
+This is a reader, not the analysis' finder: which stretches are quantities is decided by the comparison's
+finder, and the analysis stores this module's readings on its figures (:mod:`newsweave.analyse.figures`).
+``newsweave diff`` (:mod:`newsweave.fetch.changes`) still reads changed figures with it alone.
 """
 
 from __future__ import annotations

@@ -23,11 +23,12 @@ from newsweave.cli.common import (
 )
 from newsweave.errors import UsageError
 from newsweave.model import Analysis, Article
-from newsweave.views.shapes import analysis_obj
+from newsweave.views.shapes import analysis_obj, quantity_marks
 
 DEFAULT_POLNEAR = Path("../shared/data/polnear")
 DEFAULT_CONLL = Path("../shared/data/conll2003-test")
-_STYLES = {"entity": "bold cyan", "quote": "green", "number": "bold magenta", "speaker": "bold yellow"}
+_STYLES = {"entity": "bold cyan", "quote": "green", "number": "bold magenta", "speaker": "bold yellow",
+           "date": "underline magenta"}  # fmt: skip
 
 
 # The JSON shape of an analysis lives in the library (``show --json`` and the web API print it).
@@ -45,11 +46,12 @@ def render_analysis(article: Article, analysis: Analysis) -> Group:
     for q in analysis.quotes:
         if q.speaker_span is not None:
             text.stylize(_STYLES["speaker"], q.speaker_span.start, q.speaker_span.end)
-    for x in analysis.quantities:
-        text.stylize(_STYLES["number"], x.span.start, x.span.end)
+    marked = quantity_marks(analysis)  # the figures the comparison groups; dates it does not compare apart
+    for x, kind in marked:
+        text.stylize(_STYLES[kind], x.span.start, x.span.end)
     legend = Text.assemble(
         ("entities", _STYLES["entity"]), "  ", ("quotes", _STYLES["quote"]), "  ",
-        ("speakers", _STYLES["speaker"]), "  ", ("numbers", _STYLES["number"]),
+        ("speakers", _STYLES["speaker"]), "  ", ("numbers", _STYLES["number"]), "  ", ("dates", _STYLES["date"]),
     )  # fmt: skip
     quotes = Table(
         "speaker", "cue", "direct", "quote", title=f"{len(analysis.quotes)} quotes", show_lines=False
@@ -57,16 +59,22 @@ def render_analysis(article: Article, analysis: Analysis) -> Group:
     for q in analysis.quotes:
         content = " … ".join(p.text_in(article.text) for p in q.content)
         quotes.add_row(Text(q.speaker or "?"), Text(q.cue or ""), "yes" if q.direct else "no", Text(content))
+    n_numbers = sum(kind == "number" for _, kind in marked)
     numbers = Table(
-        "number", "value", "unit", "counted", "hedge", title=f"{len(analysis.quantities)} numbers"
-    )
-    for x in analysis.quantities:
+        "number", "value", "unit", "counted", "hedge", "compared as",
+        title=f"{n_numbers} numbers, {len(marked) - n_numbers} dates",
+    )  # fmt: skip
+    for x, kind in marked:
         value = x.resolved or (f"{x.value:g}" if x.value is not None else "")
         if x.value is None and (x.low is not None or x.high is not None):
             value = f"{x.low if x.low is not None else ''}–{x.high if x.high is not None else ''}"
+        # the figure's dimension; "not compared" for a date the comparison leaves out; blank when analysed
+        # before figures were kept
+        compared = x.figure.dim if x.figure is not None else "not compared" if kind == "date" else ""
         numbers.add_row(
-            Text(x.text), Text(value), Text(x.unit or x.kind), Text(x.counted or ""), Text(x.hedge or "")
-        )
+            Text(x.text), Text(value), Text(x.unit or x.kind), Text(x.counted or ""), Text(x.hedge or ""),
+            Text(compared),
+        )  # fmt: skip
     entities = Table("entity", "type", "aliases", title=f"{len(analysis.entities)} entities")
     for e in analysis.entities:
         entities.add_row(Text(e.canonical), e.label, Text(", ".join(e.aliases[1:])))

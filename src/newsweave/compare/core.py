@@ -21,7 +21,7 @@ from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.label import number_label, window
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
-from newsweave.compare.numfind import find_numbers, reference_year
+from newsweave.compare.numfind import find_numbers, reference_year, resolve_years, stored_mentions
 from newsweave.compare.options import CompareOptions
 from newsweave.compare.quotes import (
     Fragment,
@@ -106,7 +106,7 @@ def compare_articles(
     numbers, dated = _run(
         warnings,
         "numbers",
-        lambda: _numbers(arts, sources, sents, options, _stated(claims, arts)),
+        lambda: _numbers(arts, sources, sents, options, _stated(claims, arts), an_by_id),
         no_numbers,
     )
     claims = _run(warnings, "contradictions", lambda: flag_contradictions(claims, numbers), claims)
@@ -313,7 +313,12 @@ def _numbers(
     sents: list[Sent],
     options: CompareOptions,
     stated: set[tuple[int, int, int, int]] | None = None,
+    an_by_id: dict[str, Analysis] | None = None,
 ) -> tuple[list[NumberGroup], list[tuple[str, str, Evidence]]]:
+    """Number groups and dated figures. Each article's figures are its analysis' (found once, by the
+    analysis: :func:`newsweave.compare.numfind.stored_mentions`), relative years counted from the story's
+    reference year here; an article without an analysis, or whose analysis has no figures, gets the
+    finder run on its text."""
     idf = Idf(content_stems(s.text) for s in sents)
     items: list[Located] = []
     refs = [reference_year(a.url, a.published_at) for a in arts]
@@ -323,7 +328,10 @@ def _numbers(
         if not sure and sure_years:  # a dated URL of another report of the same story
             ref, sure = sure_years[len(sure_years) // 2], True
         mine = [s for s in sents if s.index == i]
-        found = find_numbers(a.text, ref, sure)[: options.max_numbers]
+        an = (an_by_id or {}).get(a.id)
+        stored = stored_mentions(an) if an is not None else None
+        found = resolve_years(stored, ref, sure) if stored is not None else find_numbers(a.text, ref, sure)
+        found = found[: options.max_numbers]
         located = []
         starts = [s.start for s in mine]
         for m in found:

@@ -23,6 +23,7 @@ from newsweave.model import (
     Rejected,
     Span,
 )
+from newsweave.store.analysis import FIGURE_COLUMNS, figure_columns
 
 # (name, type) of each table's columns; types are Spark SQL type names (see spark/schemas.py)
 ARTICLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,7 +99,24 @@ NUMBER_FIELDS: tuple[tuple[str, str], ...] = (
     ("hedge", "string"),
     ("kind", "string"),
     ("resolved", "string"),
+    # the quantity's figure (the comparison's reading, newsweave.model.Figure), all null without one; an output
+    # folder written before has no such columns, and its quantities load without figures
+    ("fig_low", "double"),
+    ("fig_high", "double"),
+    ("fig_exact", "double"),
+    ("fig_dim", "string"),
+    ("fig_hedge", "string"),
+    ("fig_range", "boolean"),
+    ("fig_converted", "boolean"),
+    ("fig_relative", "string"),
+    ("fig_small", "boolean"),
+    ("fig_month", "int"),
+    ("fig_open_high", "boolean"),
+    ("fig_unit", "string"),
+    ("fig_step", "double"),
+    ("fig_strict", "string"),
 )
+assert tuple(n for n, _ in NUMBER_FIELDS[-len(FIGURE_COLUMNS) :]) == FIGURE_COLUMNS
 # the analysis' marked spans (quoted stretches that are not quotes): one row per article that has them looked
 # for, none otherwise (an analysis without quotes)
 MARKED_FIELDS: tuple[tuple[str, str], ...] = (("starts", "array<int>"), ("ends", "array<int>"))
@@ -214,6 +232,7 @@ def analysis_rows(an: Analysis) -> dict[str, list[tuple[Any, ...]]]:
                 x.hedge,
                 x.kind,
                 x.resolved,
+                *figure_columns(x.figure).values(),
             )
             for i, x in enumerate(an.quantities)
         ],  # fmt: skip

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsweave.errors import StoreError
-from newsweave.model import Analysis, Entity, EntityMention, Quantity, Quote, Sentence, Span
+from newsweave.model import Analysis, Entity, EntityMention, Figure, Quantity, Quote, Sentence, Span
 from newsweave.store.base import IDS, SqlStore
 
 TABLES = (
@@ -30,6 +30,28 @@ def ensure_analysis_schema(store: Any) -> None:
     """Kept for old callers: the analysis tables exist from a store's first open (``store.schema``)."""
 
 
+# a quantity's figure (newsweave.model.Figure) as columns of its row: column -> the Figure field; all NULL
+# when it has none (fig_dim NULL)
+_FIGURE = {"fig_low": "low", "fig_high": "high", "fig_exact": "exact", "fig_dim": "dim", "fig_hedge": "hedge",
+           "fig_range": "is_range", "fig_converted": "converted", "fig_relative": "relative",
+           "fig_small": "small", "fig_month": "month", "fig_open_high": "open_high", "fig_unit": "unit",
+           "fig_step": "step", "fig_strict": "strict"}  # fmt: skip
+FIGURE_COLUMNS = tuple(_FIGURE)
+
+
+def figure_columns(f: Figure | None) -> dict[str, Any]:
+    """The figure columns of a quantity's row (all None without a figure)."""
+    return {c: (getattr(f, name) if f is not None else None) for c, name in _FIGURE.items()}
+
+
+def figure_from_row(r: Mapping[str, Any]) -> Figure | None:
+    """The figure of a quantity's row; None when the row has none (stored before figures were kept, or
+    a Parquet table written before them, which lacks the columns)."""
+    if r.get("fig_dim") is None:
+        return None
+    return Figure(**{name: r[c] for c, name in _FIGURE.items()})
+
+
 _COLUMNS = {
     "analysis_runs": ("article_id", "analysed_at", "model"),
     "analysis_sentences": ("article_id", "idx", "start", "end", "paragraph"),
@@ -38,7 +60,8 @@ _COLUMNS = {
     "analysis_quotes": ("article_id", "idx", "part_starts", "part_ends", "direct", "speaker", "speaker_start",
                         "speaker_end", "cue", "cue_start", "cue_end"),
     "analysis_quantities": ("article_id", "idx", "start", "end", "text", "value", "low", "high", "unit",
-                            "counted", "counted_start", "counted_end", "hedge", "kind", "resolved"),
+                            "counted", "counted_start", "counted_end", "hedge", "kind", "resolved",
+                            *FIGURE_COLUMNS),
     "analysis_marked": ("article_id", "starts", "ends"),
 }  # fmt: skip
 
@@ -85,7 +108,7 @@ def _rows(analyses: Sequence[Analysis], model: str | None) -> dict[str, list[dic
                 {"article_id": aid, "idx": i, "start": x.span.start, "end": x.span.end, "text": x.text,
                  "value": x.value, "low": x.low, "high": x.high, "unit": x.unit, "counted": x.counted,
                  "counted_start": _opt(x.counted_span, "start"), "counted_end": _opt(x.counted_span, "end"),
-                 "hedge": x.hedge, "kind": x.kind, "resolved": x.resolved}
+                 "hedge": x.hedge, "kind": x.kind, "resolved": x.resolved, **figure_columns(x.figure)}
             )  # fmt: skip
         if an.marked is not None:  # one row, empty lists when there are none; no row: never looked for
             rows["analysis_marked"].append(
@@ -212,6 +235,7 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
                 hedge=r["hedge"],
                 kind=r["kind"],
                 resolved=r["resolved"],
+                figure=figure_from_row(r),
             )
             for r in rows("numbers")
         ),

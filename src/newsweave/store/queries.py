@@ -144,7 +144,10 @@ _EXPORTS = {
     ),
     "numbers": (
         "SELECT x.article_id, x.idx, a.source, x.text, x.value, x.low, x.high, x.unit, x.counted, x.hedge, "
-        'x.kind, x.resolved, x."start", x."end" FROM analysis_quantities x JOIN articles a ON a.id = x.article_id '
+        'x.kind, x.resolved, x."start", x."end", '
+        "x.fig_low, x.fig_high, x.fig_exact, x.fig_dim, x.fig_hedge, x.fig_range, x.fig_converted, "
+        "x.fig_relative, x.fig_small, x.fig_month, x.fig_open_high, x.fig_unit, x.fig_step, x.fig_strict "
+        "FROM analysis_quantities x JOIN articles a ON a.id = x.article_id "
         "ORDER BY x.article_id, x.idx"
     ),
 }

@@ -149,6 +149,26 @@ _V5 = """
 CREATE INDEX IF NOT EXISTS analysis_marked_article ON analysis_marked (article_id)
 """
 
+# Version 6: each quantity's figure, the comparison's reading of it (newsweave.model.Figure), so the comparison
+# reads the analysis' numbers instead of finding them again. A row stored before has NULL ``fig_dim`` and
+# reads back without a figure (the comparison then runs the finder on that article's text).
+_V6 = """
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_low DOUBLE;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_high DOUBLE;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_exact DOUBLE;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_dim VARCHAR;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_hedge VARCHAR;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_range BOOLEAN;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_converted BOOLEAN;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_relative VARCHAR;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_small BOOLEAN;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_month INTEGER;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_open_high BOOLEAN;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_unit VARCHAR;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_step DOUBLE;
+ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_strict VARCHAR
+"""
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -166,6 +186,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(4, "the analysis' marked spans (quoted stretches that are not quotes)", _V4),
     Migration(5, "index on the marked spans' article id", _V5, backends=("postgresql",)),
+    Migration(6, "each quantity's figure (the comparison's reading of it)", _V6),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -49,7 +49,12 @@ SCHEMAS: dict[str, pa.Schema] = {
     "numbers": pa.schema(
         [("article_id", _STR), ("idx", _INT), ("source", _STR), ("text", _STR), ("value", _FLOAT), ("low", _FLOAT),
          ("high", _FLOAT), ("unit", _STR), ("counted", _STR), ("hedge", _STR), ("kind", _STR),
-         ("resolved", _STR), ("start", _INT), ("end", _INT)]
+         ("resolved", _STR), ("start", _INT), ("end", _INT),
+         # the comparison's reading of the figure (null for a quantity it does not compare: a weekday)
+         ("fig_low", _FLOAT), ("fig_high", _FLOAT), ("fig_exact", _FLOAT), ("fig_dim", _STR), ("fig_hedge", _STR),
+         ("fig_range", _BOOL), ("fig_converted", _BOOL), ("fig_relative", _STR), ("fig_small", _BOOL),
+         ("fig_month", _INT), ("fig_open_high", _BOOL), ("fig_unit", _STR), ("fig_step", _FLOAT),
+         ("fig_strict", _STR)]
     ),
 }  # fmt: skip
 
@@ -79,8 +84,7 @@ def _quotes(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _numbers(store: Store) -> Iterator[dict[str, Any]]:
-    cols = ("article_id", "idx", "source", "text", "value", "low", "high", "unit", "counted", "hedge", "kind",
-            "resolved", "start", "end")  # fmt: skip
+    cols = SCHEMAS["numbers"].names
     for r in store.export_rows("numbers", BATCH):
         yield dict(zip(cols, r, strict=True))
 

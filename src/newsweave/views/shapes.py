@@ -7,9 +7,10 @@ ready for ``json.dumps``; the CLI and the web layer only print or serve them.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from newsweave.model import Analysis, Article, Rejected, Span, Story
+from newsweave.model import Analysis, Article, Quantity, Rejected, Span, Story
 from newsweave.store import Store
 
 
@@ -24,6 +25,17 @@ def article_obj(a: Article, with_text: bool = True) -> dict[str, Any]:
         d.pop("text")
         d.pop("paragraphs")
     return d
+
+
+def quantity_marks(analysis: Analysis) -> list[tuple[Quantity, str]]:
+    """Each quantity with how ``show`` and the article page mark it: ``number`` for a figure the comparison
+    groups, ``date`` for a date it does not compare (a weekday, "July 1"). An analysis stored before figures
+    were kept (none has one) marks its non-date quantities as numbers, as it did."""
+    figures = any(x.figure is not None for x in analysis.quantities)
+    return [
+        (x, "number" if x.figure is not None or (not figures and x.kind != "date") else "date")
+        for x in analysis.quantities
+    ]
 
 
 def analysis_obj(analysis: Analysis) -> dict[str, Any]:
@@ -63,6 +75,8 @@ def analysis_obj(analysis: Analysis) -> dict[str, Any]:
                 "hedge": x.hedge,
                 "kind": x.kind,
                 "resolved": x.resolved,
+                # the comparison's reading (None: not a figure it compares)
+                "figure": dataclasses.asdict(x.figure) if x.figure is not None else None,
             }
             for x in analysis.quantities
         ],

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from newsweave.compare.result import Comparison
 from newsweave.model import Analysis
+from newsweave.views.shapes import quantity_marks
 
 
 @dataclass(frozen=True)
 class Mark:
     start: int
     end: int
-    kind: str  # claim | quote | number | conflict | entity | speaker ...
+    kind: str  # claim | quote | number | conflict | entity | speaker | date ...
     item: str  # the id a click looks for (c3, q1, n2), or a label for the article page
 
 
@@ -61,11 +62,12 @@ def comparison_marks(c: Comparison) -> dict[str, list[Mark]]:
 
 
 def analysis_marks(an: Analysis) -> list[Mark]:
-    """Entities, quotes, speakers and numbers of one article's analysis."""
+    """Entities, quotes, speakers, numbers and dates of one article's analysis."""
     marks = [Mark(m.span.start, m.span.end, "entity", f"{m.canonical} ({m.label})") for m in an.mentions]
     for q in an.quotes:
         marks.extend(Mark(p.start, p.end, "quote", "") for p in q.content)
         if q.speaker_span is not None:
             marks.append(Mark(q.speaker_span.start, q.speaker_span.end, "speaker", ""))
-    marks.extend(Mark(x.span.start, x.span.end, "number", x.resolved or x.text) for x in an.quantities)
+    # numbers: the figures the comparison groups; a date it does not compare (a weekday) is marked as a date
+    marks.extend(Mark(x.span.start, x.span.end, kind, x.resolved or x.text) for x, kind in quantity_marks(an))
     return marks
