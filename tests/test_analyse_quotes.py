@@ -152,3 +152,11 @@ def test_dateline_place_is_not_the_speaker() -> None:
     assert [q.speaker for q, _ in _quotes(text)] == ["Sylvanian Transport Ministry"]
     text = 'HALDEN, N.C. - Carter City Mayor Paul Ostrander said "the budget is balanced" on Tuesday.'
     assert [q.speaker for q, _ in _quotes(text)] == ["Paul Ostrander"]
+
+
+def test_commissioner_resolves_to_the_titled_person() -> None:
+    text = (
+        "League Commissioner Ada Varga met the owners on Monday. Asked about the fine, the commissioner said,"
+        ' "The decision is final." Another paragraph follows.'
+    )
+    assert {q.cue: q.speaker for q, _ in _quotes(text)}["said"] == "Ada Varga"

@@ -57,7 +57,9 @@ ROLE_NOUNS = {
     "director", "envoy", "founder", "general", "governor", "judge", "king", "lawyer", "leader", "manager",
     "mayor", "minister", "nominee", "officer", "official", "premier", "president", "prince", "prosecutor",
     "queen", "representative", "secretary", "senator", "sheriff", "speaker", "spokesman", "spokesperson",
-    "spokeswoman"
+    "spokeswoman", "commissioner", "inspector", "superintendent", "detective", "coroner", "principal",
+    "councillor", "councilman", "councilwoman", "bishop", "archbishop", "cardinal", "pastor", "rabbi",
+    "imam", "treasurer", "chairperson", "captain", "striker", "goalkeeper"
 }
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "who", "whom"}
 # fmt: on

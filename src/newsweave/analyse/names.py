@@ -20,7 +20,9 @@ TITLE_WORDS = {
     "nominee", "officer", "pope", "premier", "president", "prime", "prince", "princess", "prof",
     "professor", "queen", "rep", "representative", "republican", "rev", "reverend", "secretary", "sen",
     "senator", "senior", "sgt", "sheikh", "sheriff", "sir", "speaker", "spokesman", "spokesperson",
-    "spokeswoman", "st", "state", "striker", "trade", "vice"
+    "spokeswoman", "st", "state", "striker", "trade", "vice", "commissioner", "inspector", "superintendent",
+    "detective", "coroner", "councillor", "councilman", "councilwoman", "bishop", "archbishop", "cardinal",
+    "pastor", "rabbi", "imam", "treasurer", "chairperson"
 }
 # fmt: on
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
