@@ -150,3 +150,14 @@ def test_the_speaker_is_the_named_person_over_an_organisation() -> None:
     _, comp = _compare(a, a.replace("Work on the pier", "Work on the old pier"))
     (q,) = _with(comp, "Repairs start on Monday")
     assert q.speaker is not None and "Port Authority" in q.speaker
+
+
+def test_a_place_or_group_speaker_is_not_taken_for_a_surname() -> None:
+    """ "Freedonia warned ..." must not become "In Freedonia" because one text says "In Freedonia, ..."."""
+    from newsweave.compare.core import _full_name
+
+    texts = ["In Freedonia, the mood was grim. Freedonia warned the rebels.", "Ada Brenn spoke. Brenn left."]
+    assert _full_name("Freedonia", texts, {"freedonia": "GPE"}) == "Freedonia"
+    assert _full_name("Freedonia", texts) == "Freedonia"  # no label known: "In" is no first name either
+    assert _full_name("Brenn", texts, {"brenn": "PERSON"}) == "Ada Brenn"
+    assert _full_name("Councillor Brenn", ["Councillor Ada Brenn spoke."]) == "Ada Brenn"

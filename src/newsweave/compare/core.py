@@ -200,7 +200,7 @@ def _quotes(
         whole = members[u]  # the speaker is the utterance's, the same for every piece
         key = (_speaker_of(whole, kinds), tuple(sorted({f.index for f in whole})))
         if key not in full_names:
-            full_names[key] = _full_name(key[0], [arts[i].text for i in key[1]])
+            full_names[key] = _full_name(key[0], [arts[i].text for i in key[1]], kinds)
         speaker = full_names[key]
         ev = tuple(Evidence(arts[f.index].id, sources[f.index], f.start, f.end, f.text) for f in g)
         rend: dict[int, list[str]] = {}
@@ -272,20 +272,30 @@ def _speaker_kinds(analyses: Iterable[Analysis]) -> dict[str, str]:
     return out
 
 
-def _full_name(speaker: str | None, texts: list[str]) -> str | None:
+# capitalised words that open a sentence before a name without being a first name ("In Israel, ...")
+_NOT_FIRST_NAMES = frozenset(
+    "in on at from after before for with by as when while but and if so then also yet meanwhile later earlier"
+    " asked speaking elsewhere across inside outside near under over during".split()
+)
+
+
+def _full_name(speaker: str | None, texts: list[str], kinds: dict[str, str] | None = None) -> str | None:
     """ "Councillor Hollis" -> "Petra Hollis" when the articles name a councillor Petra Hollis (and no other
-    councillor Hollis); a bare surname -> the one full name with that surname."""
+    councillor Hollis); a bare surname -> the one full name with that surname. A one-word speaker the
+    analysis labels other than a person ("Israel", "Hamas") is a name already, not a surname."""
     if not speaker:
         return speaker
     parts = speaker.split()
     if len(parts) > 2 or not parts[-1][:1].isupper():
+        return speaker
+    if len(parts) == 1 and (kinds or {}).get(speaker.lower(), "PERSON") != "PERSON":
         return speaker
     surname = re.escape(parts[-1])
     title = re.escape(parts[0]) + r"\s+" if len(parts) == 2 else ""
     found = set()
     for t in texts:
         for m in re.finditer(rf"(?i:{title})([A-Z][\w'\u2019-]+)\s+{surname}\b", t):
-            if m.group(1).lower() not in ("the", "a", "an"):
+            if m.group(1).lower() not in ("the", "a", "an") and m.group(1).lower() not in _NOT_FIRST_NAMES:
                 found.add(f"{m.group(1)} {parts[-1]}")
     if len(found) == 1 and (title or len(parts) == 1):
         return found.pop()
