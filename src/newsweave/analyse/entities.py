@@ -148,6 +148,18 @@ def _surname_map(mentions: list[_Mention]) -> dict[str, str]:
     return out
 
 
+def _titled_surnames(mentions: list[_Mention], text: str) -> dict[tuple[str, str], str]:
+    """(folded last word, title word) -> the one multi-word PERSON name with both ("Councillor Petra Hollis",
+    "opposition councillor Petra Hollis"); pairs that fit several names are left out."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for m in mentions:
+        first, surname = person_parts(m.text)
+        if m.label == "PERSON" and first:
+            for t in ({m.title.split()[-1].lower()} if m.title else set()) | _roles_before(text, m.start):
+                found[(surname, t)].add(m.text)
+    return {k: max(v, key=len) for k, v in found.items() if len({person_parts(n)[0] for n in v}) == 1}
+
+
 def searched_forms(forms: dict[str, str]) -> dict[str, str]:
     """The forms searched for further mentions (three letters or more, capitalised; also in capitals),
     each with its group."""
@@ -247,9 +259,13 @@ def analyse_entities(article: Article, doc: Doc) -> tuple[list[EntityMention], l
         if m.label == "PERSON" and " " not in m.text and _PLACE_BEFORE_ROLE.match(text, m.end):
             m.label = "GPE"  # "Kyiv mayor", "Kyiv's mayor": a place naming an office
     surnames = _surname_map(mentions)
+    titled = _titled_surnames(mentions, text)
     for m in mentions:
         words = m.text.split()
         m.canonical = surnames.get(person_parts(m.text)[1], m.text) if len(words) == 1 else m.text
+        if len(words) == 1 and m.canonical == m.text and m.title:
+            # "Councillor Hollis" where two Hollises are named: the one who carries that title
+            m.canonical = titled.get((person_parts(m.text)[1], m.title.split()[-1].lower()), m.text)
         if len(words) >= 2 and m.label == "PERSON":
             m.canonical = surnames.get(person_parts(m.text)[1], m.text)
         if len(words) == 1 and m.canonical != m.text:
