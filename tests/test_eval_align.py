@@ -1,13 +1,14 @@
 """Evaluation gate: the claim-alignment decision on MRPC sentence pairs (shared/data/mrpc-test, 851 pairs).
 
 The weights of newsweave.compare.align were fitted on this very set, so the gates sit on the 10-fold
-cross-validated figures (refit on nine tenths, scored on the tenth left out; folds shuffled with seed 0),
-printed by ``newsweave eval align --data ../shared/data/mrpc-test`` beside the in-sample ones.
-Measured (2026-12-07): with embeddings (all-MiniLM-L6-v2) in-sample accuracy 0.7568 / F1 0.8276,
-cross-validated 0.7462 / 0.8206; lexical only in-sample 0.7274 / 0.8117, cross-validated 0.7239 / 0.8100.
-Noise: the run is deterministic; other fold shuffles (seeds 0-9) give cross-validated accuracy 0.739-0.750
-with embeddings (mean 0.746) and 0.712-0.727 lexical (mean 0.722). The issue's floor (0.75 with embeddings)
-holds in-sample only: cross-validated, the model is at 0.746.
+cross-validated figures (refit on nine tenths, scored on the tenth left out; folds shuffled with seed 0) and on
+half B (fitted on half A, where the fitting choices were made; md5 halves of the pair ids), printed by
+``newsweave eval align --data ../shared/data/mrpc-test`` beside the in-sample ones.
+Measured (2026-12-07): with embeddings (all-MiniLM-L6-v2; standardised features, C=0.03) in-sample accuracy
+0.7579 / F1 0.8283, cross-validated 0.7509 / 0.8233 (fold seeds 0-4: 0.7474-0.7556), half B 0.7329 (the
+previous unstandardised C=1 fit: CV 0.7462, seeds 0.7391-0.7497, half B 0.7258); lexical only in-sample
+0.7274 / 0.8117, cross-validated 0.7239 / 0.8100, half B 0.7423. The run is deterministic. The issue's gate
+(0.76 cross-validated) is NOT reached: the floors below gate the figures measured, a few pairs under them.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import pytest
 from typer.testing import CliRunner
 
 from newsweave.cli import app
-from newsweave.embed import model_path
-from newsweave.eval.align import evaluate_align
+from newsweave.embed import get_embedder, model_path
+from newsweave.eval.align import cross_validated, evaluate_align
 
-CV_ACCURACY_FLOOR = 0.74  # with embeddings, cross-validated
+CV_ACCURACY_FLOOR = 0.745  # with embeddings, cross-validated (seed 0); 0.7509 measured
 CV_F1_FLOOR = 0.815
+HALF_B_FLOOR = 0.725  # with embeddings, fitted on half A, scored on half B (423 pairs); 0.7329 measured
 LEXICAL_CV_ACCURACY_FLOOR = 0.72
 LEXICAL_CV_F1_FLOOR = 0.805
 
@@ -35,11 +37,36 @@ def test_mrpc_floor_with_embeddings(align_result):
     assert res["cv_accuracy"] >= CV_ACCURACY_FLOOR, res
     assert res["cv_f1"] >= CV_F1_FLOOR, res
     assert res["lexical"]["cv"]["accuracy"] >= LEXICAL_CV_ACCURACY_FLOOR, res
+    assert res["half_b"]["pairs"] == 423 and res["half_b"]["accuracy"] >= HALF_B_FLOOR, res
+    assert len(res["cv_seeds"]) == 5 and min(res["cv_seeds"]) >= CV_ACCURACY_FLOOR - 0.005, res
     # in-sample is at least the cross-validated figure (the weights were fitted on all of it)
     assert (
         res["accuracy"] >= res["cv_accuracy"]
         and res["lexical"]["accuracy"] >= res["lexical"]["cv"]["accuracy"]
     )
+
+
+@pytest.mark.slow
+def test_regularised_fit_is_no_worse_than_the_old_one_on_half_b(data_dir, align_result):
+    """The shipped recipe (FIT_EMB) against the one it replaced (unstandardised, C=1.0), both fitted on half
+    A: on half B, which neither choice looked at, the new one is at least as accurate (0.7329 vs 0.7258)."""
+    import numpy as np
+
+    from newsweave.compare import align
+    from newsweave.eval.align import half_of, load_pairs
+
+    assert align.FIT_EMB == (0.03, True)
+    rows = load_pairs(data_dir / "mrpc-test")
+    y = np.array([int(r["label"]) for r in rows])
+    halves = np.array([half_of(r) for r in rows])
+    s1, s2 = [r["sentence1"] for r in rows], [r["sentence2"] for r in rows]
+    n = len(rows)
+    feats = align.featurise(s1 + s2, get_embedder())
+    f = align.features(align.subset(feats, range(n)), align.subset(feats, range(n, 2 * n)), diagonal=True)
+    old = cross_validated(f, y, (1.0, False), halves)
+    assert old is not None and old["half_b"] is not None
+    assert align_result["half_b"]["accuracy"] >= old["half_b"]["accuracy"], (align_result["half_b"], old)
+    assert align_result["cv_accuracy"] >= old["accuracy"], (align_result["cv_accuracy"], old)
 
 
 def test_mrpc_lexical_floor(data_dir):

@@ -196,4 +196,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                         f"{'':<11} 10-fold cross-validated accuracy {r['cv']['accuracy']:.4f}  "
                         f"F1 {r['cv']['f1']:.4f} (the weights were fitted on this set)"
                     )
+                    seeds = ", ".join(f"{a:.4f}" for a in r["cv"]["seeds"])
+                    hb = r["cv"]["half_b"]
+                    console.print(
+                        f"{'':<11} fold seeds 0-4: {seeds}"
+                        + (
+                            f"; fitted on half A, half B: {hb['accuracy']:.4f} ({hb['pairs']} pairs)"
+                            if hb
+                            else ""
+                        )
+                    )
         console.print(f"decision used: {res['model']}  accuracy {res['accuracy']:.4f}  F1 {res['f1']:.4f}")

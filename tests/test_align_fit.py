@@ -1,0 +1,62 @@
+"""How the claim-alignment weights are fitted (newsweave.compare.align.fit_weights) and the fixed MRPC halves."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from newsweave.compare import align
+from newsweave.eval.align import half_of, load_pairs
+
+
+def _toy(n: int = 300, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4)) * np.array([1.0, 10.0, 0.1, 3.0]) + np.array([0.0, 5.0, 1.0, -2.0])
+    z = 0.8 * x[:, 0] - 0.1 * x[:, 1] + 6.0 * x[:, 2] + rng.normal(size=n)
+    return x, (z > np.median(z)).astype(int)
+
+
+def test_standardised_weights_map_back_to_raw_columns():
+    x, y = _toy()
+    w = align.fit_weights(x, y, 0.05, standardise=True)
+    ref = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=5000)).fit(x, y)
+    p = 1.0 / (1.0 + np.exp(-(w[0] + x @ np.asarray(w[1:]))))
+    assert np.allclose(p, ref.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_raw_fit_is_plain_logistic_regression():
+    x, y = _toy()
+    w = align.fit_weights(x, y, 1.0, standardise=False)
+    ref = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+    assert np.allclose(w[1:], ref.coef_[0], atol=1e-4) and abs(w[0] - ref.intercept_[0]) < 1e-4
+
+
+def test_standardising_changes_what_the_penalty_shrinks():
+    # a strong penalty on raw columns shrinks the small-scale column's weight far more than after scaling
+    x, y = _toy()
+    raw = align.fit_weights(x, y, 0.01, standardise=False)
+    std = align.fit_weights(x, y, 0.01, standardise=True)
+    assert abs(std[3]) > 5 * abs(raw[3])
+
+
+def test_constant_column_does_not_break_the_fit():
+    x, y = _toy()
+    x[:, 1] = 2.0
+    w = align.fit_weights(x, y, 0.03, standardise=True)
+    assert np.all(np.isfinite(w)) and abs(w[2]) < 1e-9
+
+
+def test_shipped_weights_match_the_feature_order():
+    assert len(align.WEIGHTS_EMB) == 1 + len(align.FEATURE_ORDER) + 2
+    assert len(align.WEIGHTS_LEX) == 1 + len(align.FEATURE_ORDER)
+
+
+def test_mrpc_halves_are_fixed_and_balanced(data_dir):
+    rows = load_pairs(data_dir / "mrpc-test")
+    halves = [half_of(r) for r in rows]
+    assert (halves.count(0), halves.count(1)) == (428, 423)
+    assert half_of({"id1": "1", "id2": "2", "sentence1": "x", "sentence2": "y"}) == half_of(
+        {"id1": "1", "id2": "2", "sentence1": "other", "sentence2": "text"}
+    )
