@@ -350,3 +350,11 @@ def test_atom_published_and_updated_dates_are_kept_apart(
     (bv,) = article_versions(store, bridge.id)[1]
     assert (hv.published_raw, hv.updated_raw) == ("2026-03-03T08:00:00Z", "2026-03-04T09:30:00Z")
     assert (bv.published_raw, bv.updated_at) == (None, datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
+
+
+def test_a_label_is_not_a_number_change() -> None:
+    """The diff reads numbers with the comparison's one finder: "bus No. 142" names a bus, it counts nothing."""
+    old = _version(1, "Passengers of bus No. 142 said 12 people were hurt in the crash.", "Crash", 13)
+    new = _version(2, "Passengers of bus No. 143 said 14 people were hurt in the crash.", "Crash", 14)
+    numbers = [c for c in changes_between(old, new) if c.kind == "number"]
+    assert [(c.before, c.after) for c in numbers] == [("12", "14")], numbers

@@ -6,8 +6,8 @@ counted is the noun after the number ("12 lives", "over 80 injured") or, after "
 phrase ("20% of Ukrainian territory" -> "territory", "a fifth of the harbour" -> "harbour").
 
 This is a reader, not the analysis' finder: which stretches are quantities is decided by the comparison's
-finder, and the analysis stores this module's readings on its figures (:mod:`newsweave.analyse.figures`).
-``newsweave diff`` (:mod:`newsweave.fetch.changes`) still reads changed figures with it alone.
+finder, and the analysis stores this module's readings on its figures (:mod:`newsweave.analyse.figures`);
+``newsweave diff`` (:mod:`newsweave.fetch.changes`) reads changed figures the same way.
 """
 
 from __future__ import annotations

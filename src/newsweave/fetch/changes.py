@@ -2,9 +2,10 @@
 
 ``changes_between(old, new)`` gives :class:`Change` values the comparison and the web app show as
 sentences ("toll updated from 12 to 14 at 14:05 UTC"). The numbers are read by the analysis stage's own
-reader (:func:`newsweave.analyse.quantities.extract_quantities`) inside the passages a word diff finds
-replaced, so a number is paired with the number that took its place; what it counts is the counted noun
-the reader found, else the nearest noun-like word before it ("the death toll rose to 14" -> "toll").
+quantities (:func:`newsweave.analyse.figures.read_quantities`: the one finder the comparison also uses, so
+"Flight 17" or "BBC Radio 4" is no number here either) inside the passages a word diff finds replaced, so a
+number is paired with the number that took its place; what it counts is the counted noun the reader found,
+else the nearest noun-like word before it ("the death toll rose to 14" -> "toll").
 Quotes are found by their quotation marks (:mod:`newsweave.analyse.quotemarks`); a quote gone from the new
 version is paired with the most similar new quote when they share most of their words (reworded), else
 it is removed (and the new one added).
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsweave.analyse.quantities import extract_quantities
+from newsweave.analyse.figures import read_quantities
 from newsweave.analyse.quotemarks import find_segments
 from newsweave.model import ArticleVersion, Quantity
 
@@ -137,7 +138,7 @@ def _inside(quantities: list[Quantity], tokens: list[tuple[str, int, int]], i: i
 
 
 def _numbers(text: str) -> list[Quantity]:
-    return [q for q in extract_quantities(text, "") if q.kind in _NUMBER_KINDS]
+    return [q for q in read_quantities(text, "") if q.figure is not None and q.kind in _NUMBER_KINDS]
 
 
 def _subject_before(words: list[str], j: int) -> str | None:
