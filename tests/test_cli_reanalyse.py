@@ -90,7 +90,13 @@ def test_analyse_all_tells_how_to_resume_and_before_resumes(tmp_path: Path) -> N
     assert "newsweave analyse --missing" in r.stderr and _state(db, ids) == first
     r = runner.invoke(app, ["analyse", "--db", str(db), "--missing", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"analysed": 1, "new": 0, "again": 1, "lacking_marked": 0}
+    assert json.loads(r.stdout) == {
+        "analysed": 1,
+        "new": 0,
+        "again": 1,
+        "lacking_marked": 0,
+        "lacking_figures": 0,
+    }
     second = _state(db, ids)
     assert all(has for _, has in second.values()) and second[ids[1]] == first[ids[1]]
 
@@ -111,3 +117,22 @@ def test_analyse_all_tells_how_to_resume_and_before_resumes(tmp_path: Path) -> N
     for bad in (["--before", "yesterday"], ["--all", "--before", "2026-01-01"]):
         r = runner.invoke(app, ["analyse", "--db", str(db), *bad])
         assert r.exit_code != 0 and "--before" in (r.output + str(r.exception))
+
+
+def test_missing_fills_the_figures_of_an_analysis_stored_before_v6(
+    store_target: object, tmp_path: Path
+) -> None:
+    """Before schema v6 the numbers had no figure (the comparison found them again in the text)."""
+    ids = _analysed(store_target, tmp_path, without_marked=0)
+    with Store.open(store_target) as s:
+        with_numbers = [i for i in ids if any(q.figure for q in s.load_analysis(i).quantities)]
+        assert with_numbers, "the invented story gives figures"
+        old = with_numbers[0]
+        s.execute("UPDATE analysis_quantities SET fig_dim = NULL WHERE article_id = ?", [old])
+        assert not any(q.figure for q in s.load_analysis(old).quantities)
+        assert s.outdated_analysis_ids(lacking_marked=True) == []  # its marked spans are there
+        assert s.outdated_analysis_ids(lacking_marked=False, lacking_figures=True) == [old]
+        summary = reanalyse(s, ReanalyseOptions(missing=True))
+        assert (summary.outdated, summary.saved) == (1, 1)
+        assert any(q.figure for q in s.load_analysis(old).quantities)
+        assert s.outdated_analysis_ids(lacking_marked=False, lacking_figures=True) == []

@@ -1,9 +1,10 @@
 """Analysing stored articles (again): ``newsweave analyse`` as a library call.
 
 Which articles (:func:`select_articles`): those with no analysis yet, always; with ``missing``, also those
-whose analysis lacks a part newer versions keep (today the marked spans, ``Analysis.marked``: a store
-analysed before schema version 4 has none, and its comparisons fall back to finding quoted stretches
-themselves); with ``before``, also those analysed before that time (``analyse --all`` passes the time it
+whose analysis lacks a part newer versions keep (the marked spans, ``Analysis.marked``: a store analysed
+before schema version 4 has none, and its comparisons fall back to finding quoted stretches themselves; the
+numbers' figures, ``Quantity.figure``: before version 6 none, and the comparison finds the numbers again);
+with ``before``, also those analysed before that time (``analyse --all`` passes the time it
 started). The articles are analysed in batches, each saved as it ends, so a run stopped midway keeps its
 finished batches, and running it again with the same selection (``--missing``, or ``--before`` the first
 run's start) takes up where it stopped: what was saved no longer matches.
@@ -60,7 +61,9 @@ def select_articles(store: Store, options: ReanalyseOptions) -> tuple[list[str],
     """(articles with no analysis, in the store's order; analysed ones that ``options`` select again)."""
     done = set(store.analysed_ids())
     new = [i for i in store.article_ids() if i not in done]
-    outdated = store.outdated_analysis_ids(lacking_marked=options.missing, before=options.before)
+    outdated = store.outdated_analysis_ids(
+        lacking_marked=options.missing, before=options.before, lacking_figures=options.missing
+    )
     return new, outdated
 
 

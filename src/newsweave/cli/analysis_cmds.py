@@ -158,8 +158,8 @@ def analyse_cmd(
     missing: bool = typer.Option(
         False,
         "--missing",
-        help="Also analyse again the articles whose analysis lacks the marked spans (stores analysed "
-        "before schema v4).",
+        help="Also analyse again the articles whose analysis lacks the marked spans or the numbers' "
+        "figures (stores analysed before schema v4 or v6).",
     ),
     before: str | None = typer.Option(
         None,
@@ -196,6 +196,7 @@ def analyse_cmd(
     try:
         summary = reanalyse(store, options, progress)
         lacking = len(store.outdated_analysis_ids(lacking_marked=True))
+        lacking_figures = len(store.outdated_analysis_ids(lacking_marked=False, lacking_figures=True))
     finally:
         store.close()
     if as_json:
@@ -205,6 +206,7 @@ def analyse_cmd(
                 "new": summary.new,
                 "again": summary.outdated,
                 "lacking_marked": lacking,
+                "lacking_figures": lacking_figures,
             }
             | ({"before": since.isoformat()} if since else {})
         )
@@ -216,6 +218,11 @@ def analyse_cmd(
             err_console.print(
                 f"note: {lacking} analysed article(s) have no marked spans (analysed before store schema v4): "
                 "newsweave analyse --missing fills them"
+            )
+        if lacking_figures:
+            err_console.print(
+                f"note: {lacking_figures} analysed article(s) have numbers without figures (analysed before "
+                "store schema v6): newsweave analyse --missing fills them"
             )
 
 

@@ -144,15 +144,30 @@ def analysed_ids(store: SqlStore) -> list[str]:
     return [r[0] for r in store.query("SELECT article_id FROM analysis_runs ORDER BY article_id")]
 
 
+# an analysis stored before schema version 6: numbers read, none with the finder's figure (since v6 every
+# number, range and year the analysis keeps is one of the finder's figures; only dates may have none)
+_LACKS_FIGURES = (
+    "EXISTS (SELECT 1 FROM analysis_quantities q WHERE q.article_id = r.article_id"
+    " AND q.kind IN ('number', 'range', 'year')) AND NOT EXISTS (SELECT 1 FROM analysis_quantities q"
+    " WHERE q.article_id = r.article_id AND q.fig_dim IS NOT NULL)"
+)
+
+
 def outdated_analysis_ids(
-    store: SqlStore, lacking_marked: bool = True, before: datetime | None = None
+    store: SqlStore,
+    lacking_marked: bool = True,
+    before: datetime | None = None,
+    lacking_figures: bool = False,
 ) -> list[str]:
     """Analysed articles whose analysis is out of date: with ``lacking_marked``, those without a marked
-    spans row (analysed before schema version 4, or imported without them); with ``before``, those
-    analysed before that time. In article id order."""
+    spans row (analysed before schema version 4, or imported without them); with ``lacking_figures``, those
+    whose numbers have no figure (analysed before schema version 6: their comparisons find the numbers in
+    the text again); with ``before``, those analysed before that time. In article id order."""
     where, params = [], []
     if lacking_marked:
         where.append("NOT EXISTS (SELECT 1 FROM analysis_marked m WHERE m.article_id = r.article_id)")
+    if lacking_figures:
+        where.append(f"({_LACKS_FIGURES})")
     if before is not None:
         where.append("(r.analysed_at IS NULL OR r.analysed_at < ?)")
         params.append(before)

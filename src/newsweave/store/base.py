@@ -345,8 +345,10 @@ class SqlStore:
     def analysed_ids(self) -> list[str]:
         return analysis.analysed_ids(self)
 
-    def outdated_analysis_ids(self, lacking_marked: bool = True, before: datetime | None = None) -> list[str]:
-        return analysis.outdated_analysis_ids(self, lacking_marked, before)
+    def outdated_analysis_ids(
+        self, lacking_marked: bool = True, before: datetime | None = None, lacking_figures: bool = False
+    ) -> list[str]:
+        return analysis.outdated_analysis_ids(self, lacking_marked, before, lacking_figures)
 
     def analysis_version(self, article_ids: Sequence[str]) -> tuple[Any, ...]:
         return queries.analysis_version(self, article_ids)
