@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from newsweave.analyse.numfind import find_numbers
 from newsweave.compare import CompareOptions, compare_articles
 from newsweave.compare.label import number_label
-from newsweave.compare.numfind import find_numbers
 from newsweave.model import Article, article_id_for
 
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsweave.analyse import parse_quantity
+from newsweave.analyse.numfind import find_numbers
 from newsweave.compare import CompareOptions, compare_articles
 from newsweave.compare.numbers import compatible
-from newsweave.compare.numfind import find_numbers
 from newsweave.compare.quotes import find_quotes, quote_words, relation
 from newsweave.model import Article, article_id_for
 

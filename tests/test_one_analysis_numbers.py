@@ -11,8 +11,8 @@ import pytest
 
 from newsweave.analyse import AnalyseOptions, analyse_articles
 from newsweave.analyse.figures import read_quantities
+from newsweave.analyse.numfind import find_mentions, find_numbers, resolve_years, stored_mentions
 from newsweave.compare import CompareOptions, compare_articles
-from newsweave.compare.numfind import find_mentions, find_numbers, resolve_years, stored_mentions
 from newsweave.model import Analysis, Article, article_id_for
 from newsweave.spark.rows import ANALYSIS_TABLES, analysis_rows
 from newsweave.store import Store, schema
@@ -90,7 +90,7 @@ def test_the_comparison_reads_the_stored_figures_and_never_runs_the_finder(analy
         raise AssertionError("find_numbers called although the analysis has the figures")
 
     monkeypatch.setattr("newsweave.compare.core.find_numbers", refuse)
-    monkeypatch.setattr("newsweave.compare.numfind.find_numbers", refuse)
+    monkeypatch.setattr("newsweave.analyse.numfind.find_numbers", refuse)
     comp = compare_articles(arts, ans, CompareOptions(embeddings=False))
     assert not [w for w in comp.warnings if "numbers" in w]
     assert _groups(comp) == _groups(fresh) and [g.what for g in comp.numbers] == [

@@ -188,7 +188,7 @@ class Quote:
 @_pickled_by_fields
 @dataclass(frozen=True)
 class Figure:
-    """The comparison's reading of a quantity (:class:`newsweave.compare.numfind.NumMention` without its
+    """The comparison's reading of a quantity (:class:`newsweave.analyse.numfind.NumMention` without its
     span): the interval after the hedge in the base unit of its dimension, and what the comparison's
     matching needs. Found once, by the analysis; the comparison reads it from the stored analysis."""
 
@@ -200,7 +200,7 @@ class Figure:
     is_range: bool = False
     converted: bool = False
     # a relative year ("last year"): the bare word ("last", "next"), with the offset in years as its values;
-    # the comparison counts it from the story's reference year (newsweave.compare.numfind.resolve_years)
+    # the comparison counts it from the story's reference year (newsweave.analyse.numfind.resolve_years)
     relative: str | None = None
     small: bool = False
     month: int | None = None

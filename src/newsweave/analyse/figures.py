@@ -1,7 +1,7 @@
 """The analysis' quantities: one finder for the analysis and the comparison.
 
 Which stretches of an article are quantities is decided once, by the comparison's finder
-(:func:`newsweave.compare.numfind.find_mentions`: calibrated on the cross-source gold, with its interval
+(:func:`newsweave.analyse.numfind.find_mentions`: calibrated on the cross-source gold, with its interval
 policy, label and identifier filtering, dates and relative years). Each figure it finds becomes one
 :class:`~newsweave.model.Quantity` carrying the finder's reading (:class:`~newsweave.model.Figure`) and the
 analysis' own readings of the same phrase from the token reader
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from newsweave.analyse.numfind import NumMention, find_mentions
 from newsweave.analyse.quantities import extract_quantities
-from newsweave.compare.numfind import NumMention, find_mentions
 from newsweave.model import Figure, Quantity, Span
 
 # the token reader's kinds that give a figure's value, bounds, unit, hedge and counted noun

@@ -3,7 +3,7 @@
 The tables here (number words, scales, fractions, currencies, hedges, units of measure, months) and the
 readers built on them are the only ones: :func:`parse_quantity` / :func:`read_phrase` read a number phrase
 over tokens for the analysis (``newsweave show``), :func:`core_value`, :func:`currency_code` and the tables
-feed the comparison's finder (``newsweave.compare.numfind``), which adds its interval policy on top.
+feed the comparison's finder (``newsweave.analyse.numfind``), which adds its interval policy on top.
 
 ``parse_quantity("approximately 20%")`` and ``parse_quantity("around a fifth")`` both give 20 percent with a
 hedge; ``"over 80"`` gives low 80; ``"between 10 and 15"`` a range; ``"$3bn"`` 3e9 money:USD; ``"a dozen"``

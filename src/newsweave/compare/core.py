@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from newsweave.analyse.numfind import find_numbers, reference_year, resolve_years, stored_mentions
 from newsweave.cluster.headline import story_headline
 from newsweave.compare import framing as fr
 from newsweave.compare import tagging
@@ -21,7 +22,6 @@ from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.label import number_label, window
 from newsweave.compare.numbers import Located, context_vectors, group_numbers
-from newsweave.compare.numfind import find_numbers, reference_year, resolve_years, stored_mentions
 from newsweave.compare.options import CompareOptions
 from newsweave.compare.quotes import (
     Fragment,
@@ -326,7 +326,7 @@ def _numbers(
     an_by_id: dict[str, Analysis] | None = None,
 ) -> tuple[list[NumberGroup], list[tuple[str, str, Evidence]]]:
     """Number groups and dated figures. Each article's figures are its analysis' (found once, by the
-    analysis: :func:`newsweave.compare.numfind.stored_mentions`), relative years counted from the story's
+    analysis: :func:`newsweave.analyse.numfind.stored_mentions`), relative years counted from the story's
     reference year here; an article without an analysis, or whose analysis has no figures, gets the
     finder run on its text."""
     idf = Idf(content_stems(s.text) for s in sents)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from newsweave.compare.numfind import NumMention
+from newsweave.analyse.numfind import NumMention
 from newsweave.text import STOP_WORDS
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*|[^\w\s]")

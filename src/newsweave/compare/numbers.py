@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from newsweave.analyse.numbers import HEDGES
-from newsweave.compare.numfind import NumMention
+from newsweave.analyse.numfind import NumMention
 from newsweave.compare.text import Idf, cosine
 from newsweave.text import STOP_WORDS, stem, word_spans
 from newsweave.unionfind import DisjointSets

@@ -1,4 +1,8 @@
-"""Find quantities in article text and normalise them for the comparison.
+"""Find quantities in article text and normalise them for the comparison: the one number finder.
+
+The analysis runs it once per article and stores each figure (:mod:`newsweave.analyse.figures`); the
+comparison reads the stored figures (and runs it itself only for an analysis stored before they were kept).
+It lives with the analysis, the earlier stage, so no stage imports a later one.
 
 The number words, fractions, scales, currencies, hedges and units are read with the tables and helpers of
 :mod:`newsweave.analyse.numbers` (the one place numbers are parsed, shared with the analysis); this module
