@@ -119,3 +119,15 @@ def _stored_in(app: Any) -> list[str]:
         return [str(r[0]) for r in snap.query("SELECT story_id FROM story_comparisons")]
     finally:
         snap.close()
+
+
+def test_an_upload_while_the_server_stops_is_answered_503(one_story: tuple[Path, str]) -> None:
+    db, _ = one_story
+    app = create_app(db, WebOptions(embeddings=False, writable=True))
+    with TestClient(app, base_url=BASE) as client:
+        assert app.state.writer.close(30)  # what the lifespan's shutdown does first
+        r = client.post("/api/articles", content=EXTRA.encode(), headers={"content-type": "text/plain"})
+        assert r.status_code == 503 and "stopping" in r.text and r.headers["retry-after"] == "30", r.text
+        assert not app.state.writer._jobs  # no job is listed for what was refused
+    with Store.open(db, read_only=True) as s:
+        assert not any(a.title == "Harbour ferry timetable changes on Monday" for a in s.iter_articles())

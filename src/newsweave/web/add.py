@@ -21,6 +21,7 @@ from newsweave.web.writes import (
     UPLOAD_PREFIX,
     Job,
     WriteOptions,
+    WriterClosed,
     upload_name,
     upload_refusal,
 )
@@ -106,7 +107,10 @@ def _submit(
 ) -> Job:
     if not blobs and not refused:
         raise HTTPException(400, "nothing to add: upload files or paste the text of an article")
-    job: Job = request.app.state.writer.submit(blobs, refused, source, fmt, prepare)
+    try:
+        job: Job = request.app.state.writer.submit(blobs, refused, source, fmt, prepare)
+    except WriterClosed as e:  # a request that came in while the server stops: try again later
+        raise HTTPException(503, str(e), headers={"Retry-After": "30"}) from e
     return job
 
 

@@ -147,6 +147,10 @@ class Job:
         }
 
 
+class WriterClosed(RuntimeError):
+    """The writer is stopping (the server shuts down): it takes no more uploads."""
+
+
 class Writer:
     """The app's one writer: jobs run in order on a single thread, each through the library pipeline.
     ``compare``: the options the app's pages compare with, so a job that prepares its stories stores
@@ -182,6 +186,8 @@ class Writer:
         the job's rejections); ``source`` forces the outlet, as ``add --source`` does, ``fmt`` the format
         (None: sniffed, as for files); ``prepare``: then compare and store the stories touched, as ``add
         --prepare`` does (None: the server's choice, ``WriteOptions.prepare``)."""
+        if self._closing:
+            raise WriterClosed("the server is stopping: nothing more is added")
         job = Job(secrets.token_hex(8), [n for n, _ in blobs] + [r.path for r in refused])
         job.prepare = self._options.prepare if prepare is None else prepare
         job.rejected = [_rejected(r) for r in refused]
@@ -192,7 +198,8 @@ class Writer:
         ingest = IngestOptions(source=source, format=fmt)
         with self._lock:
             if self._closing:
-                raise RuntimeError("the server is stopping: nothing more is added")
+                self._jobs.pop(job.id, None)
+                raise WriterClosed("the server is stopping: nothing more is added")
             job.future = self._pool.submit(self._run, job, blobs, refused, ingest)
             self._track(job.future, f"upload job {job.id} ({len(job.inputs)} inputs)", "not run")
         return job
