@@ -212,3 +212,15 @@ def test_quantities_with_and_without_the_pipeline_agree() -> None:
     (an,) = analyse_articles([a], AnalyseOptions(entities=False, quotes=False))
     assert list(an.quantities) == read_quantities(a.text, a.id, a.published_at)
     assert [q.text for q in an.quantities if q.figure is not None] == [m.text for m in find_mentions(a.text)]
+
+
+def test_a_mention_is_a_span_and_a_figure() -> None:
+    """Found and stored mentions convert field by field: the two classes must keep the same reading fields."""
+    import dataclasses
+
+    from newsweave.analyse.numfind import NumMention
+    from newsweave.model import Figure
+
+    assert [f.name for f in dataclasses.fields(NumMention)] == ["start", "end", "text"] + [
+        f.name for f in dataclasses.fields(Figure)
+    ]

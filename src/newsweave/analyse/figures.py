@@ -20,6 +20,7 @@ from a dated URL of any report of the story), not on the article alone.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from newsweave.analyse.numfind import NumMention, find_mentions
@@ -32,11 +33,7 @@ _VALUE_KINDS = frozenset({"number", "range", "year"})
 
 def figure_of(m: NumMention) -> Figure:
     """The finder's reading of ``m`` without its span."""
-    return Figure(
-        m.low, m.high, m.exact, m.dim, hedge=m.hedge, is_range=m.is_range, converted=m.converted,
-        relative=m.relative, small=m.small, month=m.month, open_high=m.open_high, unit=m.unit, step=m.step,
-        strict=m.strict,
-    )  # fmt: skip
+    return Figure(**{f.name: getattr(m, f.name) for f in dataclasses.fields(Figure)})
 
 
 def read_quantities(text: str, article_id: str, published_at: datetime | None = None) -> list[Quantity]:

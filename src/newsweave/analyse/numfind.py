@@ -42,7 +42,7 @@ from newsweave.analyse.numbers import (
     core_value,
     currency_code,
 )
-from newsweave.model import Analysis, Quantity
+from newsweave.model import Analysis, Figure, Quantity
 from newsweave.text import STOP_WORDS
 
 # scanning patterns built from the shared tables
@@ -118,17 +118,19 @@ class NumMention:
     strict: str | None = None
 
 
+_FIGURE_FIELDS = dataclasses.fields(Figure)
+
+
 def mention_of(q: Quantity) -> NumMention | None:
     """The mention an analysis stored as ``q`` (None when ``q`` carries no figure: a weekday, a quantity
     stored before figures were kept)."""
     f = q.figure
     if f is None:
         return None
+    # a mention is its span and text plus a Figure's fields (tests/test_one_analysis_numbers.py checks it)
     return NumMention(
-        q.span.start, q.span.end, q.text, f.low, f.high, f.exact, f.dim, hedge=f.hedge, is_range=f.is_range,
-        converted=f.converted, relative=f.relative, small=f.small, month=f.month, open_high=f.open_high,
-        unit=f.unit, step=f.step, strict=f.strict,
-    )  # fmt: skip
+        q.span.start, q.span.end, q.text, **{k.name: getattr(f, k.name) for k in _FIGURE_FIELDS}
+    )
 
 
 def stored_mentions(an: Analysis) -> list[NumMention] | None:
