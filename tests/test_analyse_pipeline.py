@@ -83,6 +83,9 @@ def test_every_span_inside_text(parts: list[str]) -> None:
         ("“I said we will rebuild.”", False),  # the cue is quoted speech
         ("The United States sent aid.", False),  # a capitalised cue word inside a sentence is a name
         ("The report was long.", False),  # after a determiner: a noun
+        # a quotation ending in a determiner word is no determiner before the cue
+        ("“The roof of my house just went like that,” said Ada Brun.", True),
+        ('"Nobody saw this," said Ada Brun, a farmer.', True),
         ("Officials denied it.", True),
     ],
 )

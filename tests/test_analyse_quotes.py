@@ -160,3 +160,12 @@ def test_commissioner_resolves_to_the_titled_person() -> None:
         ' "The decision is final." Another paragraph follows.'
     )
     assert {q.cue: q.speaker for q, _ in _quotes(text)}["said"] == "Ada Varga"
+
+
+def test_a_quotation_ending_in_that_keeps_its_inverted_speaker() -> None:
+    text = (
+        "Storms crossed the island overnight. "
+        '"A part of the roof of my veranda just went like that," said Ada Brun, 55, who farms near the coast.'
+    )
+    (an,) = analyse_articles([Article(id="a", text=text, source="x")])
+    assert [(q.speaker, q.cue) for q in an.quotes] == [("Ada Brun", "said")]

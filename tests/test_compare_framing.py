@@ -12,9 +12,10 @@ import pytest
 
 from conftest import DATA, REPO
 from newsweave.compare import framing as fr
+from newsweave.compare.result import AliasRow, Claim, Evidence
 from newsweave.eval.cluster import load_labelled
 from newsweave.ingest import read_inputs
-from newsweave.model import Article
+from newsweave.model import Analysis, Article, EntityMention, Quote, Span
 
 
 def _words(arts: list[Article]) -> dict[str, dict[str, str]]:
@@ -111,3 +112,38 @@ def test_examples_readme_lists_no_loaded_word_spec() -> None:
         re.search(r"```json\n(.*?)```", (REPO / "examples" / "README.md").read_text(), re.S).group(1)
     )
     assert not [p for p in spec["planted"] if "loaded" in p["kind"] or "framing" in p["kind"]]
+
+
+def _claim(*sentences: tuple[str, str, int]) -> Claim:
+
+    evs = tuple(Evidence(aid, aid.upper(), start, start + len(text), text) for aid, text, start in sentences)
+    return Claim("c1", "shared", evs[0].text, evs)
+
+
+def test_attribution_reads_the_analysis_speaker_not_the_sentence_words() -> None:
+    # article a: the quote's speaker is named after it ("he added" in the next sentence of the paragraph);
+    # article b: "Quill told reporters". Both say Mara Quill, so there is no attribution difference.
+    qa = '"The harbour wall will be rebuilt before the winter storms," the director said.'
+    qb = "The harbour wall will be rebuilt before the winter storms, Quill told reporters on Friday."
+    quote_a = Quote(
+        content=(Span("a", 1, 58),), direct=True, speaker="Mara Quill", cue_span=Span("a", 74, 78)
+    )
+    an_a = Analysis("a", quotes=(quote_a,))
+    an_b = Analysis("b", mentions=(EntityMention(Span("b", 59, 64), "Quill", "PERSON", "Mara Quill"),))
+    aliases = [AliasRow("Mara Quill", "PERSON", (("a", ("Mara Quill",)), ("b", ("Quill", "Mara Quill"))))]
+    claim = _claim(("a", qa, 0), ("b", qb, 0))
+    assert fr.attribution([claim], {}, {"a": an_a, "b": an_b}, aliases) == []
+    # without the analysis the words differ: "(direct quote)" against "Quill"
+    rows = fr.attribution([claim], {})
+    assert {r.attributed_to for r in rows} == {"(direct quote)", "Quill"}
+
+
+def test_a_quoted_phrase_attributes_nothing() -> None:
+    sa = 'Forecasters fear the storm could become a "superstorm" as it meets a cold front over the weekend.'
+    sb = "The storm could strengthen as it meets a cold front over the weekend, Kemal Idris said."
+    phrase = Quote(content=(Span("a", 43, 53),), direct=True, speaker="Somebody Else")
+    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))], {}, {"a": Analysis("a", quotes=(phrase,))})
+    assert [(r.article_id, r.attributed_to) for r in rows] == [("a", None), ("b", "Kemal Idris")]
+    # nor, with no analysis, does a sentence with a few quoted words count as a direct quote
+    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))], {})
+    assert rows[0].attributed_to is None

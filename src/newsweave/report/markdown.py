@@ -105,7 +105,8 @@ def render_markdown(c: Comparison) -> str:
     if c.framing.attribution:
         out += ["", "### Attribution differences", ""]
         for a in c.framing.attribution:
-            out.append(f"- {a.claim_id} {_md(a.source)}: {_md(a.attributed_to or 'stated as fact')}")
+            who = _md(a.attributed_to or "stated as fact")
+            out.append(f"- {a.claim_id} {_md(a.source)}: {who}: {_md(a.evidence.text, 200)}")
     if c.framing.timeline:
         out += ["", "### Timeline", ""]
         for t in c.framing.timeline:
