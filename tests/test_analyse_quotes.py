@@ -169,3 +169,13 @@ def test_a_quotation_ending_in_that_keeps_its_inverted_speaker() -> None:
     )
     (an,) = analyse_articles([Article(id="a", text=text, source="x")])
     assert [(q.speaker, q.cue) for q in an.quotes] == [("Ada Brun", "said")]
+
+
+def test_a_group_named_by_a_plural_noun_speaks_for_itself() -> None:
+    text = (
+        '"We are ready," said Mayor Ada Brun. '
+        "The storm is causing concern to meteorologists who fear it could flood the whole valley."
+    )
+    (an,) = analyse_articles([Article(id="a", text=text, source="x")])
+    by_cue = {q.cue: q.speaker for q in an.quotes}
+    assert by_cue == {"said": "Ada Brun", "fear": "meteorologists"}  # not the mayor named before
