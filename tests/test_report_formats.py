@@ -46,6 +46,10 @@ def test_terminal_tables():
     print_comparison(comp, console)
     out = console.export_text()
     assert "Quotes across sources" in out and "reworded" in out and "Zelenskyy" in out
+    # the counts read as a sentence, the Markdown report's, not as Python dicts
+    flat = " ".join(out.split())
+    assert "{'" not in out and "1 reworded. Numbers: 2 agree, 0 conflict." in flat
+    assert render_markdown(comp).splitlines()[2] in flat
 
 
 def test_cli_compare_json(tmp_path):

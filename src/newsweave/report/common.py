@@ -30,6 +30,18 @@ def title_of(c: Comparison) -> str:
     return "Story comparison"
 
 
+def summary_line(s: dict) -> str:
+    """The counts of a comparison's summary (:func:`newsweave.report.json_report.summary`) as one sentence,
+    the same in Markdown and in the terminal."""
+    cl, q, n = s["claims"], s["quotes"], s["numbers"]
+    return (
+        f"{s['articles']} articles, {s['independent_sources']} independent sources. "
+        f"Claims: {cl['shared']} shared, {cl['partial']} partial, {cl['contradicts']} contradicting, "
+        f"{cl['single']} single. Quotes: {q['identical']} identical, {q['truncated']} truncated, "
+        f"{q['reworded']} reworded. Numbers: {n['agree']} agree, {n['conflict']} conflict."
+    )
+
+
 def by_source(c: Comparison, evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
     """Evidence grouped by article id, in the sources' order."""
     out: dict[str, list[Evidence]] = {s.article_id: [] for s in c.sources}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import STATUS_NOTE, by_source, title_of, utterances_of
+from newsweave.report.common import STATUS_NOTE, by_source, summary_line, title_of, utterances_of
 from newsweave.report.json_report import summary
 
 
@@ -27,12 +27,7 @@ def render_markdown(c: Comparison) -> str:
     s = summary(c)
     names = {x.article_id: x.heading for x in c.sources}
     out = [f"# {_md(title_of(c))}", ""]
-    out.append(
-        f"{s['articles']} articles, {s['independent_sources']} independent sources. "
-        f"Claims: {s['claims']['shared']} shared, {s['claims']['partial']} partial, {s['claims']['contradicts']} contradicting, {s['claims']['single']} single. "
-        f"Quotes: {s['quotes']['identical']} identical, {s['quotes']['truncated']} truncated, "
-        f"{s['quotes']['reworded']} reworded. Numbers: {s['numbers']['agree']} agree, {s['numbers']['conflict']} conflict."
-    )
+    out.append(summary_line(s))
     out += ["", "## Sources", "", "| Outlet | Headline | Date | Independent group |", "|---|---|---|---|"]
     for src in c.sources:
         rw = f" (copies {_md(names.get(src.rewrite_of, src.rewrite_of))})" if src.rewrite_of else ""

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import by_source, title_of, utterances_of
+from newsweave.report.common import by_source, summary_line, title_of, utterances_of
 from newsweave.report.json_report import summary
 
 _STYLE = {"shared": "green", "identical": "green", "agree": "green", "partial": "yellow", "truncated": "yellow",
@@ -26,12 +26,7 @@ def _short(t: str, n: int = 160) -> Text:
 def print_comparison(c: Comparison, console: Console) -> None:
     s = summary(c)
     console.print(Text(title_of(c), style="bold"))
-    console.print(
-        Text(
-            f"{s['articles']} articles, {s['independent_sources']} independent sources; "
-            f"claims {s['claims']}; quotes {s['quotes']}; numbers {s['numbers']}"
-        )
-    )
+    console.print(Text(summary_line(s)))
     t = Table(title="Sources")
     for col in ("outlet", "headline", "date", "group"):
         t.add_column(col)
