@@ -34,8 +34,9 @@ def summary_line(s: dict) -> str:
     """The counts of a comparison's summary (:func:`newsweave.report.json_report.summary`) as one sentence,
     the same in Markdown and in the terminal."""
     cl, q, n = s["claims"], s["quotes"], s["numbers"]
+    arts, indep = s["articles"], s["independent_sources"]
     return (
-        f"{s['articles']} articles, {s['independent_sources']} independent sources. "
+        f"{arts} article{'s' * (arts != 1)}, {indep} independent source{'s' * (indep != 1)}. "
         f"Claims: {cl['shared']} shared, {cl['partial']} partial, {cl['contradicts']} contradicting, "
         f"{cl['single']} single. Quotes: {q['identical']} identical, {q['truncated']} truncated, "
         f"{q['reworded']} reworded. Numbers: {n['agree']} agree, {n['conflict']} conflict."
