@@ -26,7 +26,7 @@ GATES = {
     "single_recall": (0.80, 0.80),
     "number_precision": (0.85, 0.85),
     "number_recall": (0.80, 0.80),
-    "conflict_precision": (0.65, 0.80),
+    "conflict_precision": (0.80, 0.80),
     "conflict_recall": (0.56, 0.60),
 }
 

@@ -413,3 +413,27 @@ def test_a_conflict_given_at_a_moment_says_so():
     (g2,) = [n for n in compare_articles(plain + arts[1:], None, CompareOptions(embeddings=False)).numbers
              if n.status == "conflict"]  # fmt: skip
     assert g2.note is None
+
+
+def test_an_earlier_event_of_a_dated_year_is_not_this_weeks() -> None:
+    url = "https://news.example/2024/10/25/storm-vera.html"
+    a = Article(
+        id="a",
+        text="The storm killed 11 people in the northern provinces on Thursday, the civil defence office said.",
+        source="a.example",
+        url=url,
+    )
+    b = Article(
+        id="b",
+        text="A storm killed 9 people in the northern provinces in 2019, the civil defence office said.",
+        source="b.example",
+        url=url.replace("news.example", "wire.example"),
+    )
+    comp = compare_articles([a, b], None, CompareOptions(embeddings=False))
+    # 2019's toll (five years before the report) is not this Thursday's: two single figures, no conflict
+    assert sorted(n.status for n in comp.numbers if n.unit != "year") == ["single", "single"]
+    # undated, nothing tells the two storms apart: the tolls are compared as before
+    comp = compare_articles(
+        [dataclasses.replace(x, url=None) for x in (a, b)], None, CompareOptions(embeddings=False)
+    )
+    assert [n.status for n in comp.numbers if n.unit != "year"] == ["conflict"]

@@ -21,7 +21,7 @@ from newsweave.compare import tagging
 from newsweave.compare.claims import Sent, build_claims, long_enough, undecided
 from newsweave.compare.entities import alias_table
 from newsweave.compare.label import number_label, window
-from newsweave.compare.numbers import Located, context_vectors, group_numbers
+from newsweave.compare.numbers import Located, context_vectors, group_numbers, mark_times
 from newsweave.compare.options import CompareOptions
 from newsweave.compare.quotes import (
     Fragment,
@@ -349,6 +349,7 @@ def _numbers(
             inside = k >= 0 and mine[k].start <= m.start < mine[k].end
             located.append(Located(a.id, i, m, (mine[k].start, mine[k].end) if inside else (m.start, m.end)))
         context_vectors(a.text, [(s.start, s.end) for s in mine], located, idf)
+        mark_times(a.text, located, ref if sure else None)
         items.extend(located)
     out = []
     dated: list[tuple[str, str, Evidence]] = []

@@ -17,6 +17,11 @@ Two figures whose sentences the claims link (the fact-link model says they state
 "53.99 percent"); figures at odds join one group only when they could count one thing (the counted words
 not named differently, "people" naming nothing).
 
+A figure whose sentence names only years two or more before the report's (a dated URL of the story gives the
+year) is never linked to one whose sentence names no year but the report's own days ("on Thursday",
+"today"): an earlier storm's toll is no misreport of this week's (:func:`other_times`; from the unlabelled
+galaxy stories, docs/quality.md).
+
 Within each pair of articles the links are one to one (best context first), then the links are merged
 into groups, never putting two incompatible values of one article in the same group. A group is
 ``conflict`` when two of its articles give incompatible values, ``agree`` otherwise, ``single`` when only
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -69,6 +75,10 @@ class Located:
     ctx: dict[str, float] = field(default_factory=dict)
     near: set[str] = field(default_factory=set)  # stems within 3 tokens
     head: set[str] = field(default_factory=set)  # the counted thing: content stems right after the figure
+    # when the sentence is set: it names only years two or more before the report's ("killed seven people in
+    # Jamaica in 2008"), or it names no year but the report's own days ("on Thursday", "today")
+    past: bool = False
+    present: bool = False
 
 
 def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located], idf: Idf) -> None:
@@ -243,11 +253,37 @@ def distinctive(m: NumMention) -> bool:
     return m.dim != "count" or not float(v).is_integer() or v >= 100
 
 
+_PRESENT = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tonight|yesterday|this (?:week|morning"
+    r"|afternoon|evening))\b"
+)
+
+
+def mark_times(text: str, items: list[Located], ref_year: int | None) -> None:
+    """Set ``past`` and ``present`` of each mention from its sentence (one article's mentions, all found)."""
+    years: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for it in items:
+        if it.m.dim == "year" and it.m.exact is not None and not it.m.relative:
+            years[it.sent].append(int(it.m.exact))
+    for it in items:
+        ys = years.get(it.sent, [])
+        if ys:
+            it.past = ref_year is not None and max(ys) <= ref_year - 2
+        else:
+            it.present = _PRESENT.search(text, it.sent[0], it.sent[1]) is not None
+
+
+def other_times(a: Located, b: Located) -> bool:
+    """One figure told of an event years before the report, the other of the report's own days: a storm's
+    toll this Thursday is not an earlier storm's of 2008 ("killed seven people in Jamaica in 2008")."""
+    return (a.past and b.present) or (b.past and a.present)
+
+
 def link_score(a: Located, b: Located, stated: bool = False) -> tuple[float, str] | None:
     """(score, 'agree'|'conflict') when a and b look like the same fact, else None. ``stated``: the two
     sentences were linked as stating a common fact (:mod:`newsweave.compare.facts`), which stands for part
     of the context the figures need."""
-    if not comparable(a.m, b.m) or facing(a.m, b.m):
+    if not comparable(a.m, b.m) or facing(a.m, b.m) or other_times(a, b):
         return None
     agree = compatible(a.m, b.m)
     if not agree and (a.m.dim != b.m.dim or not plausible_conflict(a.m, b.m)):
@@ -345,6 +381,7 @@ def _mergeable(items: list[Located], g1: list[int], g2: list[int]) -> bool:
                 # touch ("more than 300" / "as many as 300")
                 if (
                     a.m.dim != b.m.dim
+                    or other_times(a, b)
                     or facing(a.m, b.m)
                     or not plausible_conflict(a.m, b.m)
                     or same_referent(a, b) is False
