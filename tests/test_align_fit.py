@@ -60,3 +60,28 @@ def test_mrpc_halves_are_fixed_and_balanced(data_dir):
     assert half_of({"id1": "1", "id2": "2", "sentence1": "x", "sentence2": "y"}) == half_of(
         {"id1": "1", "id2": "2", "sentence1": "other", "sentence2": "text"}
     )
+
+
+def test_negation_count_reads_words_not_letters():
+    assert align.negation_count("The mayor did not sign it and never will.") == 2
+    assert align.negation_count("The mayor didn't sign it; she can\u2019t.") == 2
+    assert align.negation_count("Nothing was left, and no one came without a coat.") == 3
+    # a rank is not a negation; words that merely contain the letters are not either
+    assert align.negation_count("No. 2 Ford and No.3 Fiat noted the knots.") == 0
+    assert align.negation_count("Another note: nobody knows.") == 1
+
+
+def test_negation_difference_lowers_the_same_claim_probability():
+    texts = [
+        "The council approved the new budget for the city schools on Monday.",
+        "On Monday the council approved the new budget for the city schools.",
+        "The council did not approve the new budget for the city schools on Monday.",
+    ]
+    s = align.featurise(texts)
+    f = align.features(align.subset(s, [0, 0]), align.subset(s, [1, 2]), diagonal=True)
+    assert f["negdiff"].tolist() == [0.0, 1.0]
+    m = align.features(s, s)
+    assert m["negdiff"].shape == (3, 3) and m["negdiff"][2, 0] == m["negdiff"][0, 2] == 1.0
+    without = dict(f, negdiff=np.zeros(2))
+    assert align.probability(f)[1] < align.probability(without)[1]
+    assert align.probability(f)[0] == align.probability(without)[0]
