@@ -437,3 +437,12 @@ def test_an_earlier_event_of_a_dated_year_is_not_this_weeks() -> None:
         [dataclasses.replace(x, url=None) for x in (a, b)], None, CompareOptions(embeddings=False)
     )
     assert [n.status for n in comp.numbers if n.unit != "year"] == ["conflict"]
+
+
+def test_an_open_bound_stands_for_its_bound_when_figures_are_at_odds() -> None:
+    from newsweave.compare.numbers import plausible_conflict
+
+    more, nearly = find_numbers("More than 350,000 troops")[0], find_numbers("nearly 200,000 troops")[0]
+    # "more than 350,000" is 350,000 against "nearly 200,000" (x1.8), not the middle up to its 2x matching cap
+    assert more.open_high and plausible_conflict(more, nearly)
+    assert not plausible_conflict(more, find_numbers("nearly 150,000 troops")[0])  # x2.4: too far apart

@@ -221,7 +221,7 @@ def _close(x: float, y: float, tol: float) -> bool:
 def _value(m: NumMention) -> float:
     if m.exact is not None:
         return m.exact
-    if math.isinf(m.high):
+    if math.isinf(m.high) or m.open_high:  # "more than 350,000": its bound, not the middle up to the 2x cap
         return m.low
     return (m.low + m.high) / 2
 
