@@ -72,24 +72,26 @@ def galaxy_entities(galaxy: list) -> dict:
 @pytest.mark.slow
 def test_galaxy_incremental_gate(galaxy: list, galaxy_entities: dict) -> None:
     r = evaluate_clustering(galaxy, "incremental", entities=galaxy_entities)
-    # measured (analysis entities): all P 0.925 R 0.770 F1 0.841; umbrella recall left out F1 0.891;
-    # dev P 0.941 F1 0.917; held-out P 0.931 F1 0.755 (before #15: all P 0.842 F1 0.843)
+    # measured (analysis entities, headline event classes): all P 0.945 R 0.768 F1 0.847; umbrella
+    # recall left out F1 0.899; dev P 0.973 F1 0.933; held-out P 0.939 F1 0.759 (without the event
+    # classes: all P 0.925 F1 0.841, 0.891; before #15: all P 0.842 F1 0.843). Issue #15's gate: P >= 0.93
+    # with F1 (umbrella recall left out) >= 0.88 over the whole set
     assert r["entities"] == "analysis" and r["n_items"] == 369
-    assert r["bcubed_precision"] >= 0.915 and r["bcubed_f1"] >= 0.83
-    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.88
-    assert r["parts"]["dev"]["bcubed_precision"] >= 0.93 and r["parts"]["dev"]["bcubed_f1"] >= 0.90
-    assert r["parts"]["test"]["bcubed_precision"] >= 0.92 and r["parts"]["test"]["bcubed_f1"] >= 0.74
+    assert r["bcubed_precision"] >= 0.935 and r["bcubed_f1"] >= 0.835
+    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.89
+    assert r["parts"]["dev"]["bcubed_precision"] >= 0.96 and r["parts"]["dev"]["bcubed_f1"] >= 0.92
+    assert r["parts"]["test"]["bcubed_precision"] >= 0.93 and r["parts"]["test"]["bcubed_f1"] >= 0.745
 
 
 @pytest.mark.slow
 def test_galaxy_batch_gate(galaxy: list, galaxy_entities: dict) -> None:
     r = evaluate_clustering(galaxy, "batch", entities=galaxy_entities)
-    # measured: all P 0.928 R 0.756 F1 0.833, umbrella recall left out 0.886; dev P 0.941 F1 0.891;
-    # held-out P 0.943 F1 0.759
-    assert r["bcubed_precision"] >= 0.92 and r["bcubed_f1"] >= 0.82
-    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.875
-    assert r["parts"]["dev"]["bcubed_f1"] >= 0.88
-    assert r["parts"]["test"]["bcubed_precision"] >= 0.93 and r["parts"]["test"]["bcubed_f1"] >= 0.745
+    # measured (event classes, cut 0.10): all P 0.926 R 0.776 F1 0.845, umbrella recall left out 0.897;
+    # dev P 0.950 F1 0.916; held-out P 0.939 F1 0.767 (before them, cut 0.12: all P 0.928 F1 0.833)
+    assert r["bcubed_precision"] >= 0.915 and r["bcubed_f1"] >= 0.835
+    assert r["umbrella_recall_excluded"]["bcubed_f1"] >= 0.885
+    assert r["parts"]["dev"]["bcubed_precision"] >= 0.94 and r["parts"]["dev"]["bcubed_f1"] >= 0.905
+    assert r["parts"]["test"]["bcubed_precision"] >= 0.93 and r["parts"]["test"]["bcubed_f1"] >= 0.755
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def wikiref() -> tuple[list, dict]:
 def test_wikiref_topics_are_storylines(wikiref: tuple[list, dict], mode: str) -> None:
     items, entities = wikiref
     r = evaluate_clustering(items, mode, entities=entities, level="storyline")
-    # measured: incremental F1 0.878 (P 0.863), half_b (held out) 0.912; batch 0.885, half_b 0.922.
+    # measured: incremental F1 0.888 (P 0.863), half_b (held out) 0.912; batch 0.882, half_b 0.922.
     # The storyline threshold was calibrated on half_a (0.877 / 0.851)
     assert r["level"] == "storyline"
     assert r["bcubed_f1"] >= 0.86 and r["bcubed_precision"] >= 0.84
@@ -118,7 +120,7 @@ def test_eval_cluster_cli_json_last_line() -> None:
     assert res.exit_code == 0, res.output
     obj = json.loads(res.output.strip().splitlines()[-1])
     assert {"bcubed_f1", "bcubed_precision", "bcubed_recall", "ari", "ami"} <= set(obj)
-    # measured without the analysis (cheap capitalised keys): P 0.914, F1 0.828
+    # measured without the analysis (cheap capitalised keys): P 0.936, F1 0.838
     assert obj["entities"] == "capitalised words" and obj["level"] == "event"
     assert obj["bcubed_precision"] >= 0.90 and obj["bcubed_f1"] >= 0.815
     res = CliRunner().invoke(app, ["eval", "cluster", "--data", str(GALAXY), "--level", "topic"])

@@ -3,7 +3,8 @@ events of one ongoing affair are linked as a storyline.
 
 Features: TF-IDF of body and of title + lead (statistics kept incrementally), the analysis stage's
 entities (cheap capitalised keys when an article was not analysed), closeness in time, MiniLM embeddings
-when installed and asked for, and the event gate (shared signature terms). The incremental
+when installed and asked for, the event gate (shared signature terms) and what happened (the
+headlines' event classes, :mod:`newsweave.cluster.events`). The incremental
 :class:`StoryClusterer` keeps story and storyline ids stable and records merges; :func:`cluster_batch`
 re-clusters a whole set with average linkage over the same similarity. :func:`story_headline` is the one
 headline rule. Constants and their calibration: :mod:`newsweave.cluster.options`.

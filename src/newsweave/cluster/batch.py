@@ -1,8 +1,8 @@
 """Batch re-clustering: average linkage over the same combined similarity the incremental path uses.
 
-Events first (the similarity with the event gate, cut at ``batch_threshold``), then storylines: average
-linkage over the events with the ungated similarity on the storyline time scale, cut at
-``storyline_threshold`` (``cluster/storylines.py``).
+Events first (the similarity with the event gate and the headlines' event classes, cut at
+``batch_threshold``), then storylines: average linkage over the events with the ungated similarity on
+the storyline time scale, cut at ``storyline_threshold`` (``cluster/storylines.py``).
 
 For up to ``MAX_DENSE`` articles the full similarity matrix is built (sparse TF-IDF products) and cut
 with scipy's average linkage; beyond that the incremental clusterer runs over the whole set in time
@@ -75,7 +75,21 @@ def similarity_matrix(
     need = o.signature_shared if level == "event" else o.storyline_signature_shared
     if need > 0:
         s = s * np.minimum(1.0, _signature_overlap(raws, mats[0], o) / need)
+    if level == "event" and o.event_clash_factor != 1.0:
+        s = np.where(_event_clash(raws), s * o.event_clash_factor, s)
     return np.asarray(s)
+
+
+def _event_clash(raws: Sequence[RawFeatures]) -> np.ndarray:
+    """Pairs of articles whose headlines both name event classes and none in common (cluster/events.py)."""
+    names = sorted({c for r in raws for c in r.events})
+    m = np.zeros((len(raws), max(len(names), 1)))
+    col = {c: j for j, c in enumerate(names)}
+    for i, r in enumerate(raws):
+        for c in r.events:
+            m[i, col[c]] = 1.0
+    has = np.asarray(m.any(axis=1))
+    return np.asarray((m @ m.T == 0) & has[:, None] & has[None, :])
 
 
 def _signature_overlap(raws: Sequence[RawFeatures], body: sparse.csr_matrix, o: ClusterOptions) -> np.ndarray:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsweave.cluster.events import clash, profile
 from newsweave.cluster.features import DocFreq, RawFeatures, dot, raw_features, signature, tfidf_unit
 from newsweave.cluster.headline import headline_of
 from newsweave.cluster.options import ClusterOptions
@@ -175,6 +176,7 @@ class StoryClusterer:
             emb=emb,
             time=raw.time,
             sig=signature(body, self.options.signature_terms),
+            events=raw.events,
         )
 
     def _add_raw(self, article: Article, raw: RawFeatures, emb: np.ndarray | None) -> str:
@@ -344,6 +346,13 @@ class StoryClusterer:
         need = self.options.signature_shared if event else self.options.storyline_signature_shared
         return min(1.0, mean_shared / need) if need > 0 else 1.0
 
+    def _events(self, s: StoryState) -> frozenset[str]:
+        return profile(s.events, s.with_events, self.options.event_class_share)
+
+    def _what_happened(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """``event_clash_factor`` when the two say different things happened (cluster/events.py), else 1."""
+        return self.options.event_clash_factor if clash(a, b) else 1.0
+
     def _mix(self, body: float, head: float, ent: float, emb: float | None) -> float:
         o = self.options
         lexical = o.body_weight * body + o.head_weight * head + o.entity_weight * ent
@@ -360,6 +369,7 @@ class StoryClusterer:
         sim = self._mix(dot(vec.body, s.body) / n, dot(vec.head, s.head) / n, dot(vec.ent, s.ent) / n, emb)
         shared = sum(s.sig.get(t, 0) for t in vec.sig) / n
         event = sim * self._time_factor(vec.time, s.first, s.last) * self._gate(shared)
+        event *= self._what_happened(vec.events, self._events(s))
         scale = self.options.storyline_time_scale_days
         return event, sim * self._time_factor(vec.time, s.first, s.last, scale)
 
@@ -375,7 +385,8 @@ class StoryClusterer:
         if not event:
             scale = self.options.storyline_time_scale_days
             return sim * self._time_factor(mid, b.first, b.last, scale) * self._gate(shared, event=False)
-        return sim * self._time_factor(mid, b.first, b.last) * self._gate(shared)
+        happened = self._what_happened(self._events(a), self._events(b))
+        return sim * self._time_factor(mid, b.first, b.last) * self._gate(shared) * happened
 
     def _merge(self, a: StoryState, b: StoryState, article_id: str, sim: float) -> StoryState:
         survivor, absorbed = (a, b) if a.seq <= b.seq else (b, a)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
+from newsweave.cluster.events import event_classes
 from newsweave.model import Analysis, Article
 from newsweave.text import STOP_WORDS, content_words, stem
 
@@ -93,6 +94,7 @@ class RawFeatures:
     head: Counter[str]  # title + subtitle + summary + lead
     entities: Counter[str]
     time: float | None  # POSIX seconds of published_at
+    events: frozenset[str] = frozenset()  # event classes of the headline's triggers (cluster/events.py)
 
 
 def raw_features(article: Article, entities: Sequence[str] | None = None) -> RawFeatures:
@@ -107,6 +109,7 @@ def raw_features(article: Article, entities: Sequence[str] | None = None) -> Raw
         head=Counter(terms(head_text + " " + head_text + " " + lead)),  # the headline counts twice
         entities=ent,
         time=article.published_utc.timestamp() if article.published_utc else None,
+        events=event_classes(article.title),
     )
 
 

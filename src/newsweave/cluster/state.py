@@ -21,6 +21,7 @@ class Vectors:
     emb: np.ndarray | None
     time: float | None
     sig: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()  # event classes of the headline (cluster/events.py)
 
 
 @dataclass
@@ -33,6 +34,8 @@ class StoryState:
     ent: dict[str, float] = field(default_factory=dict)
     emb: np.ndarray | None = None
     sig: Counter[str] = field(default_factory=Counter)  # signature term -> articles that have it
+    events: Counter[str] = field(default_factory=Counter)  # event class -> articles whose headline has it
+    with_events: int = 0  # articles whose headline has any event class
     first: float | None = None
     last: float | None = None
     closed: bool = False  # outside the time window of the stream: vectors dropped, headline kept
@@ -51,6 +54,9 @@ class StoryState:
         self.sig.update(vec.sig)
         if len(self.sig) > 4 * cap:  # a long storyline: keep its most shared signature terms
             self.sig = Counter(dict(self.sig.most_common(2 * cap)))
+        if vec.events:
+            self.events.update(vec.events)
+            self.with_events += 1
         if vec.emb is not None:
             self.emb = vec.emb.copy() if self.emb is None else self.emb + vec.emb
         if vec.time is not None:
@@ -60,6 +66,7 @@ class StoryState:
     def close(self) -> None:
         """Out of the stream's time window: the vectors go (memory follows the recent past)."""
         self.body, self.head, self.ent, self.emb, self.sig = {}, {}, {}, None, Counter()
+        self.events, self.with_events = Counter(), 0
         self.closed = True
 
 
@@ -79,6 +86,8 @@ def fold(into: StoryState, other: StoryState, cap: int) -> None:
     add_into(into.head, other.head, cap)
     add_into(into.ent, other.ent, cap)
     into.sig.update(other.sig)
+    into.events.update(other.events)
+    into.with_events += other.with_events
     if other.emb is not None:
         into.emb = other.emb.copy() if into.emb is None else into.emb + other.emb
     for t in (other.first, other.last):
