@@ -446,3 +446,20 @@ def test_an_open_bound_stands_for_its_bound_when_figures_are_at_odds() -> None:
     # "more than 350,000" is 350,000 against "nearly 200,000" (x1.8), not the middle up to its 2x matching cap
     assert more.open_high and plausible_conflict(more, nearly)
     assert not plausible_conflict(more, find_numbers("nearly 150,000 troops")[0])  # x2.4: too far apart
+
+
+def test_what_can_or_could_be_is_at_odds_with_nothing() -> None:
+    a = _article(
+        "The ferry Marram was carrying 212 passengers on the evening crossing to the island.", "a.example"
+    )
+    b = _article(
+        "Its spare ferry can carry only 140 passengers on the evening crossing to the island.", "b.example"
+    )
+    comp = compare_articles([a, b], None, CompareOptions(embeddings=False))
+    assert [n.status for n in comp.numbers] == ["single", "single"]
+    # without the modal the two counts of passengers on the crossing are at odds
+    c = _article(
+        "Its spare ferry was carrying 140 passengers on the evening crossing to the island.", "c.example"
+    )
+    comp = compare_articles([a, c], None, CompareOptions(embeddings=False))
+    assert [n.status for n in comp.numbers] == ["conflict"]

@@ -20,7 +20,8 @@ not named differently, "people" naming nothing).
 A figure whose sentence names only years two or more before the report's (a dated URL of the story gives the
 year) is never linked to one whose sentence names no year but the report's own days ("on Thursday",
 "today"): an earlier storm's toll is no misreport of this week's (:func:`other_times`; from the unlabelled
-galaxy stories, docs/quality.md).
+galaxy stories, docs/quality.md). A figure with a modal verb just before it ("can carry only 140") is a
+capacity or a forecast: it may agree with another figure but is never at odds with one.
 
 Within each pair of articles the links are one to one (best context first), then the links are merged
 into groups, never putting two incompatible values of one article in the same group. A group is
@@ -79,6 +80,7 @@ class Located:
     # Jamaica in 2008"), or it names no year but the report's own days ("on Thursday", "today")
     past: bool = False
     present: bool = False
+    modal: bool = False  # "can carry only 140", "could affect up to 60 million": a capacity or a forecast
 
 
 def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located], idf: Idf) -> None:
@@ -93,6 +95,7 @@ def context_vectors(text: str, sents: list[tuple[int, int]], items: list[Located
             continue
         lo, hi = min(mpos), max(mpos)
         it.head = _head(toks, hi, text[a:b])
+        it.modal = any(w.lower() in _MODALS for _, _, w in toks[max(0, lo - MODAL_REACH) : lo])
         vec: dict[str, float] = defaultdict(float)
         near: set[str] = set()
         for i, (_, _, w) in enumerate(toks):
@@ -122,6 +125,12 @@ _NOT_HEAD = frozenset(
     "including behind ahead ago across against among around near within beyond toward towards via despite"
     " amid inside outside earlier later last next compared versus vs".split()
 )
+# a figure with a modal verb shortly before it says what can or could be, not what was counted: it may agree
+# with another figure but is never at odds with one ("can carry only 140 passengers", a spare ferry's
+# capacity, against the 212 on board). From the project's sample corpus (examples/); MODAL_REACH: the
+# words before the figure looked at, as far as "can carry only [140]" and "could affect up to [60 million]"
+_MODALS = frozenset("can could may might would will should must".split())
+MODAL_REACH = 4
 _HEAD_SKIP = frozenset({"of", "the", "a", "an", "its", "their", "his", "her", "our", "more", "other"})
 
 
@@ -305,6 +314,8 @@ def link_score(a: Located, b: Located, stated: bool = False) -> tuple[float, str
         if ctx + NEAR_BONUS * near >= need:
             return ctx + NEAR_BONUS * near + 0.5, "agree"
         return None
+    if a.modal or b.modal:
+        return None  # what can or could be is at odds with nothing
     if (
         a.m.is_range
         and b.m.is_range
@@ -381,6 +392,8 @@ def _mergeable(items: list[Located], g1: list[int], g2: list[int]) -> bool:
                 # touch ("more than 300" / "as many as 300")
                 if (
                     a.m.dim != b.m.dim
+                    or a.modal
+                    or b.modal
                     or other_times(a, b)
                     or facing(a.m, b.m)
                     or not plausible_conflict(a.m, b.m)
