@@ -23,7 +23,7 @@ from newsweave.model import (
     Rejected,
     Span,
 )
-from newsweave.store.analysis import FIGURE_COLUMNS, figure_columns
+from newsweave.store.schema_rows import FIGURE_COLUMNS, figure_columns
 
 # (name, type) of each table's columns; types are Spark SQL type names (see spark/schemas.py)
 ARTICLE_COLUMNS: tuple[tuple[str, str], ...] = (
