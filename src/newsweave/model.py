@@ -252,6 +252,9 @@ class Analysis:
     # kept apart from ``quotes`` for the comparison; None when not looked for (an analysis without quotes, or
     # one stored before they were kept)
     marked: tuple[Span, ...] | None = None
+    # the analysis covers ``text[:analysed_chars]`` only: the article is longer than the most characters
+    # analysed (AnalyseOptions.max_analysed_chars), its rest stored but not analysed; None: all of the text
+    analysed_chars: int | None = None
 
 
 # ---------------------------------------------------------------- stories

@@ -60,6 +60,13 @@ def render_analysis(article: Article, analysis: Analysis) -> Group:
         content = " … ".join(p.text_in(article.text) for p in q.content)
         quotes.add_row(Text(q.speaker or "?"), Text(q.cue or ""), "yes" if q.direct else "no", Text(content))
     n_numbers = sum(kind == "number" for _, kind in marked)
+    cut = analysis.analysed_chars
+    if cut is not None:  # the note goes first: what follows the cut has no marks
+        legend = Text.assemble(
+            (f"analysed: the first {cut:,} of {len(article.text):,} characters (the rest is stored, not "
+             "analysed: NEWSWEAVE_MAX_ANALYSED_CHARS)\n", "bold"),
+            legend,
+        )  # fmt: skip
     numbers = Table(
         "number", "value", "unit", "counted", "hedge", "compared as",
         title=f"{n_numbers} numbers, {len(marked) - n_numbers} dates",

@@ -32,7 +32,7 @@ def ensure_analysis_schema(store: Any) -> None:
 
 
 _COLUMNS = {
-    "analysis_runs": ("article_id", "analysed_at", "model"),
+    "analysis_runs": ("article_id", "analysed_at", "model", "analysed_chars"),
     "analysis_sentences": ("article_id", "idx", "start", "end", "paragraph"),
     "analysis_mentions": ("article_id", "idx", "start", "end", "text", "label", "canonical"),
     "analysis_entities": ("article_id", "canonical", "label", "aliases", "key"),
@@ -54,7 +54,9 @@ def _rows(analyses: Sequence[Analysis], model: str | None) -> dict[str, list[dic
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     for an in analyses:
         aid = an.article_id
-        rows["analysis_runs"].append({"article_id": aid, "analysed_at": now, "model": model})
+        rows["analysis_runs"].append(
+            {"article_id": aid, "analysed_at": now, "model": model, "analysed_chars": an.analysed_chars}
+        )
         for i, s in enumerate(an.sentences):
             rows["analysis_sentences"].append(
                 {
@@ -169,13 +171,12 @@ def _span(aid: str, start: int | None, end: int | None) -> Span | None:
 
 def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None if it was never analysed (read-only safe)."""
-    if not _fetch(store, "analysis_runs", article_id, "article_id"):
+    runs = _fetch(store, "analysis_runs", article_id, "article_id")
+    if not runs:
         return None
     order = {"entities": "canonical", "marked": "article_id"}
-    return analysis_from_rows(
-        article_id,
-        {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()},
-    )
+    tables = {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()}
+    return analysis_from_rows(article_id, {**tables, "runs": runs})
 
 
 # the rows of one analysis by kind (the Spark job's table names) -> the store's table suffix
@@ -187,9 +188,11 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
     """The Analysis of one article from its rows of each kind (``sentences``, ``mentions``, ``entities``,
     ``quotes``, ``numbers``, ``marked``; dicts keyed by column name, in any order): the one decoder of the
     stored analysis, for the store's tables and the Spark job's Parquet output alike. No ``marked`` row (an
-    analysis stored before they were kept): ``marked`` is None."""
+    analysis stored before they were kept): ``marked`` is None. A ``runs`` row (the store's) gives
+    ``analysed_chars``; without one it is None (all of the text analysed)."""
     a = article_id
     marked_rows = tables.get("marked") or ()
+    runs = tables.get("runs") or ()
 
     def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
         return sorted(tables.get(name, ()), key=lambda r: r[key])
@@ -238,6 +241,7 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
             if marked_rows
             else None
         ),
+        analysed_chars=runs[0].get("analysed_chars") if runs else None,
     )
 
 
