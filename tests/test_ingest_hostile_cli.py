@@ -145,3 +145,44 @@ def test_add_on_a_hostile_folder_names_each_bad_file_in_one_line(tmp_path: Path)
     with Store.open(db, read_only=True) as store:
         stored = store.get_articles(store.article_ids())
     assert sorted(Path(a.origin.path).name for a in stored) == ["a_good.txt", "h_nul.csv", "h_nul.csv"]
+
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m"  # set the terminal's title, clear the screen, a C1 CSI
+
+
+def test_control_characters_in_names_and_titles_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name or an article's fields holding terminal escape sequences: listings and ``show`` print
+    them neutralised (each control character one U+FFFD), in a pipe and in a terminal alike."""
+    import io
+
+    from rich.console import Console
+
+    from newsweave.cli import common
+
+    d = tmp_path / "inbox"
+    d.mkdir()
+    (d / f"empty{ESCAPES}.txt").write_bytes(b"")
+    record = {"title": f"Pier{ESCAPES} reopens", "text": f"The Brantwick pier{ESCAPES} reopened on Monday.",
+              "source": f"Brantwick{ESCAPES} Post"}  # fmt: skip
+    (d / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    outputs = [runner.invoke(app, ["add", str(d), "--db", str(db), "--no-analyse"])]
+    assert outputs[0].exit_code == 1, outputs[0].output
+    (line,) = [ln for ln in outputs[0].stdout.splitlines() if "empty" in ln]
+    assert line.endswith("31m.txt\t\tempty file") and "\ufffd[2J\ufffd31m" in line  # named, controls marked
+    with Store.open(db, read_only=True) as store:
+        (aid,) = store.article_ids()
+    for args in (["articles"], ["rejected"], ["show", aid]):
+        outputs.append(runner.invoke(app, [*args, "--db", str(db)]))
+    buf = io.StringIO()  # the same listings in a terminal (a Rich table, colours on)
+    monkeypatch.setattr(common, "console", Console(file=buf, force_terminal=True, width=200))
+    for args in (["articles"], ["rejected"]):
+        assert runner.invoke(app, [*args, "--db", str(db)]).exit_code == 0
+    for out in [o.stdout for o in outputs] + [buf.getvalue()]:
+        assert "owned" in out or "empty" in out
+        for c in "\x07\x9b":
+            assert c not in out
+        assert "\x1b]" not in out and "\x1b[2J" not in out  # Rich's own colour codes are \x1b[...m
