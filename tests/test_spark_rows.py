@@ -48,3 +48,32 @@ def test_figure_columns_have_one_definition() -> None:
 
     assert rows.FIGURE_COLUMNS is schema_rows.FIGURE_COLUMNS is analysis.FIGURE_COLUMNS
     assert analysis.figure_columns is schema_rows.figure_columns
+
+
+def test_where_an_analysis_stopped_survives_the_spark_rows() -> None:
+    """An analysis cut at the most characters analysed keeps its ``analysed_chars`` through the job's rows
+    and ``import-parquet``'s decoder; a whole one has no ``truncated`` row and reads back None."""
+    from newsweave.dedup import DedupOptions
+    from newsweave.model import Analysis, Article, Sentence, Span
+    from newsweave.spark import schemas
+    from newsweave.spark.analyse import analysed_rows
+    from newsweave.spark.rows import ANALYSIS_TABLES, analysis_rows
+    from newsweave.store.analysis import analysis_from_rows
+
+    def round_trip(an: Analysis) -> Analysis:
+        rows = analysis_rows(an)
+        tables = {
+            name: [dict(zip([f for f, _ in fields], r, strict=True)) for r in rows[name]]
+            for name, fields in ANALYSIS_TABLES.items()
+        }
+        return analysis_from_rows(an.article_id, tables)
+
+    cut = Analysis("a1", sentences=(Sentence(Span("a1", 0, 12), 0),), marked=(), analysed_chars=4_096)
+    whole = Analysis("a2", sentences=(Sentence(Span("a2", 0, 12), 0),), marked=())
+    assert round_trip(cut) == cut and round_trip(cut).analysed_chars == 4_096
+    assert round_trip(whole) == whole and analysis_rows(whole)["truncated"] == []
+    text = "The pier at Brantwick reopened on Monday after a storm."
+    (row,) = analysed_rows([Article(id="a1", text=text)], [cut], DedupOptions())
+    names = ["id"] + [c.split("`")[0] for c in schemas.ANALYSED.split(", `")[1:]]  # its top-level columns
+    assert len(row) == len(names)  # one value per column of the ANALYSED schema
+    assert row[names.index("truncated")] == [(4_096,)]

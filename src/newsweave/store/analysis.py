@@ -176,7 +176,8 @@ def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
         return None
     order = {"entities": "canonical", "marked": "article_id"}
     tables = {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()}
-    return analysis_from_rows(article_id, {**tables, "runs": runs})
+    truncated = [r for r in runs if r["analysed_chars"] is not None]
+    return analysis_from_rows(article_id, {**tables, "truncated": truncated})
 
 
 # the rows of one analysis by kind (the Spark job's table names) -> the store's table suffix
@@ -188,11 +189,11 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
     """The Analysis of one article from its rows of each kind (``sentences``, ``mentions``, ``entities``,
     ``quotes``, ``numbers``, ``marked``; dicts keyed by column name, in any order): the one decoder of the
     stored analysis, for the store's tables and the Spark job's Parquet output alike. No ``marked`` row (an
-    analysis stored before they were kept): ``marked`` is None. A ``runs`` row (the store's) gives
-    ``analysed_chars``; without one it is None (all of the text analysed)."""
+    analysis stored before they were kept): ``marked`` is None. A ``truncated`` row gives ``analysed_chars``
+    (the analysis stopped there); without one it is None (all of the text analysed)."""
     a = article_id
     marked_rows = tables.get("marked") or ()
-    runs = tables.get("runs") or ()
+    truncated = tables.get("truncated") or ()
 
     def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
         return sorted(tables.get(name, ()), key=lambda r: r[key])
@@ -241,7 +242,7 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
             if marked_rows
             else None
         ),
-        analysed_chars=runs[0].get("analysed_chars") if runs else None,
+        analysed_chars=truncated[0]["analysed_chars"] if truncated else None,
     )
 
 
