@@ -215,12 +215,28 @@ def test_quantities_with_and_without_the_pipeline_agree() -> None:
 
 
 def test_a_mention_is_a_span_and_a_figure() -> None:
-    """Found and stored mentions convert field by field: the two classes must keep the same reading fields."""
+    """A found mention is a figure's reading fields plus its place in the text: both classes take those fields
+    from one declaration (``FigureFields``), so they cannot drift apart; they convert field by field, and a
+    mention stays a mention (not a Figure, so it is never stored as one; it pickles as itself)."""
     import dataclasses
+    import pickle
 
-    from newsweave.analyse.numfind import NumMention
-    from newsweave.model import Figure
+    from newsweave.analyse.figures import figure_of
+    from newsweave.analyse.numfind import NumMention, mention_of
+    from newsweave.model import Figure, FigureFields, Quantity, Span
 
-    assert [f.name for f in dataclasses.fields(NumMention)] == ["start", "end", "text"] + [
-        f.name for f in dataclasses.fields(Figure)
-    ]
+    reading = [f.name for f in dataclasses.fields(FigureFields)]
+    assert "low" in reading and "dim" in reading and "strict" in reading
+    assert [f.name for f in dataclasses.fields(Figure)] == reading
+    assert [f.name for f in dataclasses.fields(NumMention)] == reading + ["start", "end", "text"]
+    assert issubclass(Figure, FigureFields) and issubclass(NumMention, FigureFields)
+    assert not issubclass(NumMention, Figure) and not issubclass(Figure, NumMention)
+    mentions = find_mentions("The ferry carried at least 40 passengers and about a fifth of them were hurt.")
+    assert [m.text for m in mentions] == ["at least 40", "about a fifth"]
+    for m in mentions:
+        f = figure_of(m)
+        assert type(f) is Figure and f != m
+        q = Quantity(Span("x", m.start, m.end), m.text, f.exact, figure=f)
+        assert mention_of(q) == m
+        back = pickle.loads(pickle.dumps(m))
+        assert type(back) is NumMention and back == m

@@ -185,12 +185,11 @@ class Quote:
     cue_span: Span | None = None
 
 
-@_pickled_by_fields
 @dataclass(frozen=True)
-class Figure:
-    """The comparison's reading of a quantity (:class:`newsweave.analyse.numfind.NumMention` without its
-    span): the interval after the hedge in the base unit of its dimension, and what the comparison's
-    matching needs. Found once, by the analysis; the comparison reads it from the stored analysis."""
+class FigureFields:
+    """The reading of a quantity, declared once: what a stored :class:`Figure` holds and what a found
+    :class:`newsweave.analyse.numfind.NumMention` holds besides its place in the text. The interval after the
+    hedge in the base unit of its dimension, and what the comparison's matching needs."""
 
     low: float
     high: float
@@ -198,16 +197,27 @@ class Figure:
     dim: str  # count, percent, money:USD, days, age, m, g, hours, year, date
     hedge: str | None = None
     is_range: bool = False
-    converted: bool = False
+    converted: bool = False  # stated in a non-base unit (feet, decades) or with a conversion beside it
     # a relative year ("last year"): the bare word ("last", "next"), with the offset in years as its values;
     # the comparison counts it from the story's reference year (newsweave.analyse.numfind.resolve_years)
     relative: str | None = None
-    small: bool = False
-    month: int | None = None
-    open_high: bool = False
-    unit: str = ""  # the measure as written, canonical ("feet", "km")
-    step: float = 0.0
+    small: bool = False  # a small integer (<= 12): needs context to be linked
+    month: int | None = None  # "June 2011": the month of a year mention
+    open_high: bool = False  # "over 80": the upper bound is a cap for matching (2x), not stated
+    unit: str = ""  # the measure as written, canonical ("feet", "km"): a conversion only between two units
+    step: float = (
+        0.0  # the unit of the last digit stated, in the base unit ("54" 1, "53.99" 0.01, "2.5m" 1e5)
+    )
+    # the stated bound excludes the figure: "more than 10,000" (low), "fewer than 12" (high)
     strict: str | None = None
+
+
+@_pickled_by_fields
+@dataclass(frozen=True)
+class Figure(FigureFields):
+    """The comparison's reading of a quantity (:class:`newsweave.analyse.numfind.NumMention` without its
+    span; the fields are :class:`FigureFields`'). Found once, by the analysis; the comparison reads it from
+    the stored analysis."""
 
 
 @_pickled_by_fields
@@ -242,6 +252,9 @@ class Analysis:
     # kept apart from ``quotes`` for the comparison; None when not looked for (an analysis without quotes, or
     # one stored before they were kept)
     marked: tuple[Span, ...] | None = None
+    # the analysis covers ``text[:analysed_chars]`` only: the article is longer than the most characters
+    # analysed (AnalyseOptions.max_analysed_chars), its rest stored but not analysed; None: all of the text
+    analysed_chars: int | None = None
 
 
 # ---------------------------------------------------------------- stories

@@ -42,7 +42,7 @@ from newsweave.analyse.numbers import (
     core_value,
     currency_code,
 )
-from newsweave.model import Analysis, Figure, Quantity
+from newsweave.model import Analysis, Figure, FigureFields, Quantity
 from newsweave.text import STOP_WORDS
 
 # scanning patterns built from the shared tables
@@ -91,31 +91,15 @@ _RANGE_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class NumMention:
-    """One quantity found in one article (offsets into that article's text)."""
+@dataclass(frozen=True, kw_only=True)
+class NumMention(FigureFields):
+    """One quantity found in one article: a figure's reading (:class:`~newsweave.model.FigureFields`, the
+    fields a stored :class:`~newsweave.model.Figure` has too) and where it is (offsets into that article's
+    text). Not a Figure itself, so a mention is never stored as one by mistake."""
 
     start: int
     end: int
     text: str
-    low: float
-    high: float
-    exact: float | None  # the stated figure in the base unit (None for hedged or ranged figures)
-    dim: str  # count, percent, money:USD, days, age, m, g, hours, year, date
-    hedge: str | None = None
-    is_range: bool = False
-    converted: bool = False  # stated in a non-base unit (feet, decades) or with a conversion beside it
-    # a relative year: "last year" etc. once resolved (:func:`resolve_years`), the bare word before
-    relative: str | None = None
-    small: bool = False  # a small integer (<= 12): needs context to be linked
-    month: int | None = None  # "June 2011": the month of a year mention
-    open_high: bool = False  # "over 80": the upper bound is a cap for matching (2x), not stated
-    unit: str = ""  # the measure as written, canonical ("feet", "km"): a conversion only between two units
-    step: float = (
-        0.0  # the unit of the last digit stated, in the base unit ("54" 1, "53.99" 0.01, "2.5m" 1e5)
-    )
-    # the stated bound excludes the figure: "more than 10,000" (low), "fewer than 12" (high)
-    strict: str | None = None
 
 
 _FIGURE_FIELDS = dataclasses.fields(Figure)
@@ -127,9 +111,12 @@ def mention_of(q: Quantity) -> NumMention | None:
     f = q.figure
     if f is None:
         return None
-    # a mention is its span and text plus a Figure's fields (tests/test_one_analysis_numbers.py checks it)
+    # a mention is its span and text plus a Figure's fields (both declared by FigureFields)
     return NumMention(
-        q.span.start, q.span.end, q.text, **{k.name: getattr(f, k.name) for k in _FIGURE_FIELDS}
+        start=q.span.start,
+        end=q.span.end,
+        text=q.text,
+        **{k.name: getattr(f, k.name) for k in _FIGURE_FIELDS},
     )
 
 
@@ -205,31 +192,37 @@ def find_mentions(text: str) -> list[NumMention]:
             mon, day = (m.group(1), m.group(2)) if order == "mdy" else (m.group(2), m.group(1))
             month = MONTHS.get(mon.lower().rstrip("."), 0)
             v = float(int(m.group(3)) * 10000 + month * 100 + int(day))
-            add(NumMention(m.start(), m.end(), m.group(0), v, v, v, "date"))
+            add(NumMention(v, v, v, "date", start=m.start(), end=m.end(), text=m.group(0)))
     for m in _MONTH_YEAR.finditer(text):
         if free(m.start(), m.end()) and m.group(1).lower().rstrip(".") in MONTHS:
             y = float(m.group(2))
             add(
                 NumMention(
-                    m.start(),
-                    m.end(),
-                    m.group(0),
                     y,
                     y,
                     y,
                     "year",
                     month=MONTHS[m.group(1).lower().rstrip(".")],
+                    start=m.start(),
+                    end=m.end(),
+                    text=m.group(0),
                 )
             )
     for m in _DECADE.finditer(text):
         if free(m.start(), m.end()):
             y = float(m.group(1))
-            add(NumMention(m.start(), m.end(), m.group(0), y, y + 9, None, "year", is_range=True))
+            add(
+                NumMention(
+                    y, y + 9, None, "year", is_range=True, start=m.start(), end=m.end(), text=m.group(0)
+                )
+            )
     for m in _RELATIVE_YEAR.finditer(text):
         if free(m.start(), m.end()):
             rel = m.group(1).lower()
             off = float(_YEAR_OFFSETS[rel])
-            add(NumMention(m.start(), m.end(), m.group(0), off, off, off, "year", relative=rel))
+            add(
+                NumMention(off, off, off, "year", relative=rel, start=m.start(), end=m.end(), text=m.group(0))
+            )
     for m in _CORE.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -363,7 +356,7 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         dim = "age"
     if dim == "count" and not is_range and re.fullmatch(r"\d{4}", core) and 1900 <= value <= 2099:
         if not re.match(r"^\s*(?:people|persons|residents|workers|troops|cases|members|votes|bids)\b", after):
-            return NumMention(start, end, text[start:end], value, value, value, "year")
+            return NumMention(value, value, value, "year", start=start, end=end, text=text[start:end])
     # a conversion in parentheses right after: "40-foot (12-metre)", "$US2.5 million ($A2.7 million)"
     par = re.match(r"^\s*\(([^()]{1,30})\)", text[end : end + 34])
     if par and re.search(r"\d", par.group(1)):
@@ -393,13 +386,13 @@ def _build(text: str, s: int, e: int, core: str) -> NumMention | None:
         end -= 1
         phrase = text[start:end]
     return NumMention(
-        start,
-        end,
-        phrase,
         lo,
         hi,
         exact,
         dim,
+        start=start,
+        end=end,
+        text=phrase,
         hedge=hedge,
         is_range=is_range,
         converted=converted,

@@ -56,6 +56,17 @@ def _cut(text: str, start: int, limit: int) -> int:
     return at + 1 if at >= 0 else end
 
 
+def first_part(article: Article, limit: int) -> Article:
+    """``article`` cut to at most its first ``limit`` characters, where a piece would be cut (a paragraph
+    break, else a sentence's end, else a space), its paragraphs clipped; itself when it is not longer."""
+    text = article.text
+    if len(text) <= limit:
+        return article
+    end = _cut(text, 0, limit)
+    inside = tuple((a, min(b, end)) for a, b in article.paragraphs if a < end)
+    return replace(article, text=text[:end], paragraphs=inside)
+
+
 def split_article(article: Article, limit: int) -> list[Piece]:
     """The pieces of ``article`` (one, the article itself, when its text is at most ``limit`` long)."""
     text = article.text

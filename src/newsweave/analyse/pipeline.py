@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,7 +22,7 @@ from newsweave.analyse.figures import read_quantities
 from newsweave.analyse.marked import marked_spans
 from newsweave.analyse.nlp import first_pass, load_nlp, parse_sentences, sentence_bounds
 from newsweave.analyse.options import AnalyseOptions
-from newsweave.analyse.pieces import Piece, join_pieces, split_article
+from newsweave.analyse.pieces import Piece, first_part, join_pieces, split_article
 from newsweave.analyse.quotemarks import find_segments
 from newsweave.analyse.quotes import _inside, extract_raw_quotes, subject_names
 from newsweave.analyse.speakers import link_speakers
@@ -101,6 +102,23 @@ def _pieces(article: Article, limit: int) -> list[Piece]:
             len(pieces),
         )
     return pieces
+
+
+def _bounded(article: Article, limit: int) -> Article:
+    """The part of ``article`` analysed: its first ``limit`` characters at most (0: all of it), with a
+    warning naming it when the rest is left unanalysed."""
+    if not limit or len(article.text) <= limit:
+        return article
+    head = first_part(article, limit)
+    log.warning(
+        "article %s has %d characters, more than the %d analysed per article (NEWSWEAVE_MAX_ANALYSED_CHARS): "
+        "its first %d analysed, the rest stored but not analysed",
+        article.id,
+        len(article.text),
+        limit,
+        len(head.text),
+    )
+    return head
 
 
 def _paragraph_index(article: Article) -> Callable[[int], int]:
@@ -242,16 +260,22 @@ def analyse_articles(articles: Sequence[Article], options: AnalyseOptions | None
     size, about ``CHUNKS_PER_WORKER`` per worker so that none waits long for the last (call it from the main
     thread of a process, as the CLI and the benchmark do). An article whose analysis fails is logged and
     keeps its sentences only; the batch goes on. An article longer than ``options.max_chars`` is analysed
-    in pieces (:mod:`newsweave.analyse.pieces`), its spans given in the whole text.
+    in pieces (:mod:`newsweave.analyse.pieces`), its spans given in the whole text; one longer than
+    ``options.analysed_limit`` only up to about that many characters (its ``analysed_chars``).
     """
     options = options or AnalyseOptions()
-    whole = list(articles)
+    limit = options.analysed_limit
+    originals = list(articles)
+    whole = [_bounded(a, limit) for a in originals]
     pieces = [_pieces(a, options.max_chars) for a in whole]
     parts = _analyse_all([p.article for ps in pieces for p in ps], options)
     out: list[Analysis] = []
     at = 0
-    for article, ps in zip(whole, pieces, strict=True):
-        out.append(join_pieces(article, ps, parts[at : at + len(ps)]))
+    for article, original, ps in zip(whole, originals, pieces, strict=True):
+        analysis = join_pieces(article, ps, parts[at : at + len(ps)])
+        if article is not original:
+            analysis = replace(analysis, analysed_chars=len(article.text))
+        out.append(analysis)
         at += len(ps)
     return out
 

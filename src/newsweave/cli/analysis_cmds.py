@@ -20,6 +20,7 @@ from newsweave.cli.common import (
     err_console,
     open_store,
     print_json,
+    terminal_safe,
 )
 from newsweave.errors import UsageError
 from newsweave.model import Analysis, Article
@@ -35,9 +36,14 @@ _STYLES = {"entity": "bold cyan", "quote": "green", "number": "bold magenta", "s
 analysis_to_json = analysis_obj
 
 
+def _t(s: str) -> Text:
+    return Text(terminal_safe(s))
+
+
 def render_analysis(article: Article, analysis: Analysis) -> Group:
     """The article text with entities, quotes, speakers and numbers highlighted, then a table of quotes."""
-    text = Text(article.text)  # plain Text: markup in the article is never interpreted
+    # plain Text: markup in the article is never interpreted; control characters shown as U+FFFD
+    text = Text(terminal_safe(article.text))
     for q in analysis.quotes:
         for p in q.content:
             text.stylize(_STYLES["quote"], p.start, p.end)
@@ -58,8 +64,15 @@ def render_analysis(article: Article, analysis: Analysis) -> Group:
     )
     for q in analysis.quotes:
         content = " … ".join(p.text_in(article.text) for p in q.content)
-        quotes.add_row(Text(q.speaker or "?"), Text(q.cue or ""), "yes" if q.direct else "no", Text(content))
+        quotes.add_row(_t(q.speaker or "?"), _t(q.cue or ""), "yes" if q.direct else "no", _t(content))
     n_numbers = sum(kind == "number" for _, kind in marked)
+    cut = analysis.analysed_chars
+    if cut is not None:  # the note goes first: what follows the cut has no marks
+        legend = Text.assemble(
+            (f"analysed: the first {cut:,} of {len(article.text):,} characters (the rest is stored, not "
+             "analysed: NEWSWEAVE_MAX_ANALYSED_CHARS)\n", "bold"),
+            legend,
+        )  # fmt: skip
     numbers = Table(
         "number", "value", "unit", "counted", "hedge", "compared as",
         title=f"{n_numbers} numbers, {len(marked) - n_numbers} dates",
@@ -72,12 +85,12 @@ def render_analysis(article: Article, analysis: Analysis) -> Group:
         # before figures were kept
         compared = x.figure.dim if x.figure is not None else "not compared" if kind == "date" else ""
         numbers.add_row(
-            Text(x.text), Text(value), Text(x.unit or x.kind), Text(x.counted or ""), Text(x.hedge or ""),
+            _t(x.text), Text(value), _t(x.unit or x.kind), _t(x.counted or ""), _t(x.hedge or ""),
             Text(compared),
         )  # fmt: skip
     entities = Table("entity", "type", "aliases", title=f"{len(analysis.entities)} entities")
     for e in analysis.entities:
-        entities.add_row(Text(e.canonical), e.label, Text(", ".join(e.aliases[1:])))
+        entities.add_row(_t(e.canonical), e.label, _t(", ".join(e.aliases[1:])))
     return Group(legend, text, Text(""), entities, quotes, numbers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,23 @@ def open_store(db: Path | None, read_only: bool = False) -> Store:
     return Store.open(path, read_only=read_only)
 
 
+# control characters other than tab and line feed: in a file name, a feed's title or an article's text they
+# would reach the terminal as escape sequences (set its title, clear the screen, hide a line)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with each control character but tab and line feed as U+FFFD (one for one: offsets hold)."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
 def print_table(table: Table) -> None:
     """A listing: a Rich table in a terminal; outside one (a pipe, a file) tab-separated values, a header
-    line then one line per row, tabs and line breaks inside a cell turned into spaces."""
+    line then one line per row, tabs and line breaks inside a cell turned into spaces. Either way control
+    characters in a cell are shown as U+FFFD (:func:`terminal_safe`)."""
     if console.is_terminal:
+        for column in table.columns:
+            column._cells[:] = [_safe_cell(c) for c in column._cells]
         console.print(table)
         return
     columns = table.columns
@@ -87,9 +101,16 @@ def print_table(table: Table) -> None:
     sys.stdout.flush()
 
 
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, Text):
+        value.plain = terminal_safe(value.plain)  # same length: its styles keep their places
+        return value
+    return terminal_safe(value) if isinstance(value, str) else value
+
+
 def _tsv_cell(value: Any) -> str:
     text = value.plain if isinstance(value, Text) else str(value)
-    return " ".join(text.split())
+    return terminal_safe(" ".join(text.split()))
 
 
 def print_json(obj: Any) -> None:

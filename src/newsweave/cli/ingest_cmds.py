@@ -29,6 +29,7 @@ from newsweave.cli.common import (
     open_store,
     print_json,
     print_table,
+    terminal_safe,
 )
 from newsweave.cli.fetch_cmds import AllowPrivateOption, fetch_urls
 from newsweave.errors import UsageError
@@ -280,7 +281,7 @@ def show(
         ("from", f"{article.origin.path} {article.origin.position}".strip()),
     ):
         if value:
-            head.add_row(Text(label, style="bold"), Text(str(value)))
+            head.add_row(Text(label, style="bold"), Text(terminal_safe(str(value))))
     console.print(head)
     console.print()
     if analysis is not None:
@@ -288,7 +289,7 @@ def show(
 
         console.print(render_analysis(article, analysis))
     else:
-        console.print(Text(article.text))
+        console.print(Text(terminal_safe(article.text)))
 
 
 def _load_analysis(store: Any, article_id: str) -> Any:

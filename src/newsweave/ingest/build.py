@@ -53,7 +53,7 @@ def clean_line(value: object) -> str | None:
         return None
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value if v not in (None, ""))
-    s = _WS.sub(" ", unicodedata.normalize("NFC", no_surrogates(str(value)))).strip()
+    s = _WS.sub(" ", unicodedata.normalize("NFC", storable(str(value)))).strip()
     return s or None
 
 
@@ -66,9 +66,18 @@ def no_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def storable(text: str) -> str:
+    """``text`` as the store can keep it: lone surrogates as U+FFFD, NUL characters dropped (PostgreSQL's
+    text cannot hold one; a stray NUL in a CSV cell or a JSON ``\\u0000`` escape, dropped as decoding drops
+    stray NUL bytes in a whole file, ``newsweave.ingest.decode``)."""
+    text = no_surrogates(text)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def normalise_text(text: str) -> str:
-    """NFC, newlines unified, trailing whitespace removed; quotes and inner spacing kept as written."""
-    t = unicodedata.normalize("NFC", no_surrogates(text))
+    """NFC, newlines unified, trailing whitespace removed, NUL characters dropped; quotes and inner spacing
+    kept as written."""
+    t = unicodedata.normalize("NFC", storable(text))
     if "\r" in t:
         t = t.replace("\r\n", "\n").replace("\r", "\n")
     return t.rstrip()

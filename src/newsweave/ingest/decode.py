@@ -62,11 +62,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return _checked(text), best.encoding
 
 
+def looks_binary(sample: str) -> bool:
+    """Whether decoded text holds more control characters than text does (``MAX_CONTROL_SHARE``)."""
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or ord(c) == 127)
+    return bool(sample) and controls / len(sample) > MAX_CONTROL_SHARE
+
+
 def _checked(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
-    sample = text[:65536]
-    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or ord(c) == 127)
-    if sample and controls / len(sample) > MAX_CONTROL_SHARE:
+    if looks_binary(text[:65536]):
         raise InputError("binary data, not text")
     return text

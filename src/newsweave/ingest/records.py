@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from newsweave.errors import InputError, UsageError
 from newsweave.ingest.build import Fields, build_article
+from newsweave.ingest.decode import looks_binary
 from newsweave.ingest.html import extract_page, fragment_to_text, is_full_page, looks_like_html
 from newsweave.ingest.options import IngestOptions
 from newsweave.model import Article, Rejected
@@ -43,6 +44,9 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 FIELD_ALIASES = {"published_at": "published", "date": "published", "author": "byline", "body": "text",
                  "headline": "title", "outlet": "source", "link": "url", "lang": "language"}  # fmt: skip
 _LIST_KEYS = ("articles", "items", "data", "records", "results", "entries", "documents", "docs")
+
+
+BINARY = "binary data, not text"  # the reason decode_bytes gives a whole file
 
 
 def stream_error_reason(e: Exception) -> str:
@@ -207,8 +211,18 @@ def read_csv(
 ) -> Iterator[Article | Rejected]:
     """A CSV (or TSV) export with a header row; the delimiter is sniffed from the first lines."""
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    head = text.read(65536)
-    head += text.readline()  # end the sniffed head at a line end; the rest is read from the stream
+    try:
+        head = text.read(65536)
+        head += text.readline()  # end the sniffed head at a line end; the rest is read from the stream
+    except UnicodeDecodeError:  # not even its first lines are text in the encoding they were sniffed in
+        yield Rejected(path, "", BINARY, "csv")
+        return
+    except (OSError, EOFError, zlib.error, InputError) as e:
+        yield Rejected(path, "", stream_error_reason(e), "csv")
+        return
+    if looks_binary(head):
+        yield Rejected(path, "", BINARY, "csv")
+        return
     try:
         delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:

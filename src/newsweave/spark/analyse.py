@@ -66,6 +66,7 @@ def analysed_rows(
             tables["quotes"],
             tables["numbers"],
             tables["marked"],
+            tables["truncated"],
             exact_key(a.text),
             _signed(sig[k]),
             _signed(bands[k]),

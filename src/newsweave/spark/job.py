@@ -15,7 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsweave.analyse import AnalyseOptions
@@ -91,7 +91,11 @@ def run_job(
 
     t = time.perf_counter()
     sc.setJobGroup("analyse", "newsweave analyse")
-    a_opts, d_opts = (opts.analyse if opts.run_analysis else None), opts.dedup
+    # the bound on the characters analysed is read here (its environment variable is the driver's)
+    a_opts = (
+        replace(opts.analyse, max_analysed_chars=opts.analyse.analysed_limit) if opts.run_analysis else None
+    )
+    d_opts = opts.dedup
     analysed_rdd = articles.rdd.mapPartitions(lambda rows: analyse_partition(rows, a_opts, d_opts))
     analysed = spark.createDataFrame(analysed_rdd, schemas.ANALYSED).persist(getattr(StorageLevel, CACHE))
     for name in ANALYSIS_TABLES:

@@ -36,8 +36,8 @@ from newsweave.store.analysis import analysis_from_rows
 log = logging.getLogger(__name__)
 BATCH = 500  # articles written per transaction, as ``add`` does
 # an output folder written before the analysis kept its marked spans has no ``marked`` table: its analyses
-# load with ``marked`` None
-OPTIONAL = ("marked",)
+# load with ``marked`` None; one written before the bound on the characters analysed has no ``truncated``
+OPTIONAL = ("marked", "truncated")
 REQUIRED = ("articles", "stories", "duplicates", *(t for t in ANALYSIS_TABLES if t not in OPTIONAL))
 
 

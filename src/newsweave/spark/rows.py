@@ -23,7 +23,7 @@ from newsweave.model import (
     Rejected,
     Span,
 )
-from newsweave.store.analysis import FIGURE_COLUMNS, figure_columns
+from newsweave.store.schema_rows import FIGURE_COLUMNS, figure_columns
 
 # (name, type) of each table's columns; types are Spark SQL type names (see spark/schemas.py)
 ARTICLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -120,6 +120,9 @@ assert tuple(n for n, _ in NUMBER_FIELDS[-len(FIGURE_COLUMNS) :]) == FIGURE_COLU
 # the analysis' marked spans (quoted stretches that are not quotes): one row per article that has them looked
 # for, none otherwise (an analysis without quotes)
 MARKED_FIELDS: tuple[tuple[str, str], ...] = (("starts", "array<int>"), ("ends", "array<int>"))
+# where the analysis stopped (newsweave.model.Analysis.analysed_chars): one row per article longer than the most
+# characters analysed, none for an article analysed whole
+TRUNCATED_FIELDS: tuple[tuple[str, str], ...] = (("analysed_chars", "int"),)
 # the analysis tables: output table name -> its fields (each row also has ``article_id`` first)
 ANALYSIS_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "sentences": SENTENCE_FIELDS,
@@ -128,6 +131,7 @@ ANALYSIS_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "quotes": QUOTE_FIELDS,
     "numbers": NUMBER_FIELDS,
     "marked": MARKED_FIELDS,
+    "truncated": TRUNCATED_FIELDS,
 }
 
 
@@ -239,4 +243,5 @@ def analysis_rows(an: Analysis) -> dict[str, list[tuple[Any, ...]]]:
         "marked": (
             [([m.start for m in an.marked], [m.end for m in an.marked])] if an.marked is not None else []
         ),
+        "truncated": [(an.analysed_chars,)] if an.analysed_chars is not None else [],
     }

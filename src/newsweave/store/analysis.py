@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsweave.errors import StoreError
-from newsweave.model import Analysis, Entity, EntityMention, Figure, Quantity, Quote, Sentence, Span
+from newsweave.model import Analysis, Entity, EntityMention, Quantity, Quote, Sentence, Span
 from newsweave.store.base import IDS, SqlStore
+from newsweave.store.schema_rows import FIGURE_COLUMNS, figure_columns, figure_from_row
 
 TABLES = (
     "analysis_runs",
@@ -30,30 +31,8 @@ def ensure_analysis_schema(store: Any) -> None:
     """Kept for old callers: the analysis tables exist from a store's first open (``store.schema``)."""
 
 
-# a quantity's figure (newsweave.model.Figure) as columns of its row: column -> the Figure field; all NULL
-# when it has none (fig_dim NULL)
-_FIGURE = {"fig_low": "low", "fig_high": "high", "fig_exact": "exact", "fig_dim": "dim", "fig_hedge": "hedge",
-           "fig_range": "is_range", "fig_converted": "converted", "fig_relative": "relative",
-           "fig_small": "small", "fig_month": "month", "fig_open_high": "open_high", "fig_unit": "unit",
-           "fig_step": "step", "fig_strict": "strict"}  # fmt: skip
-FIGURE_COLUMNS = tuple(_FIGURE)
-
-
-def figure_columns(f: Figure | None) -> dict[str, Any]:
-    """The figure columns of a quantity's row (all None without a figure)."""
-    return {c: (getattr(f, name) if f is not None else None) for c, name in _FIGURE.items()}
-
-
-def figure_from_row(r: Mapping[str, Any]) -> Figure | None:
-    """The figure of a quantity's row; None when the row has none (stored before figures were kept, or
-    a Parquet table written before them, which lacks the columns)."""
-    if r.get("fig_dim") is None:
-        return None
-    return Figure(**{name: r[c] for c, name in _FIGURE.items()})
-
-
 _COLUMNS = {
-    "analysis_runs": ("article_id", "analysed_at", "model"),
+    "analysis_runs": ("article_id", "analysed_at", "model", "analysed_chars"),
     "analysis_sentences": ("article_id", "idx", "start", "end", "paragraph"),
     "analysis_mentions": ("article_id", "idx", "start", "end", "text", "label", "canonical"),
     "analysis_entities": ("article_id", "canonical", "label", "aliases", "key"),
@@ -75,7 +54,9 @@ def _rows(analyses: Sequence[Analysis], model: str | None) -> dict[str, list[dic
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     for an in analyses:
         aid = an.article_id
-        rows["analysis_runs"].append({"article_id": aid, "analysed_at": now, "model": model})
+        rows["analysis_runs"].append(
+            {"article_id": aid, "analysed_at": now, "model": model, "analysed_chars": an.analysed_chars}
+        )
         for i, s in enumerate(an.sentences):
             rows["analysis_sentences"].append(
                 {
@@ -190,13 +171,13 @@ def _span(aid: str, start: int | None, end: int | None) -> Span | None:
 
 def load_analysis(store: SqlStore, article_id: str) -> Analysis | None:
     """The stored analysis of one article, or None if it was never analysed (read-only safe)."""
-    if not _fetch(store, "analysis_runs", article_id, "article_id"):
+    runs = _fetch(store, "analysis_runs", article_id, "article_id")
+    if not runs:
         return None
     order = {"entities": "canonical", "marked": "article_id"}
-    return analysis_from_rows(
-        article_id,
-        {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()},
-    )
+    tables = {k: _fetch(store, f"analysis_{t}", article_id, order.get(k, "idx")) for k, t in _KINDS.items()}
+    truncated = [r for r in runs if r["analysed_chars"] is not None]
+    return analysis_from_rows(article_id, {**tables, "truncated": truncated})
 
 
 # the rows of one analysis by kind (the Spark job's table names) -> the store's table suffix
@@ -208,9 +189,11 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
     """The Analysis of one article from its rows of each kind (``sentences``, ``mentions``, ``entities``,
     ``quotes``, ``numbers``, ``marked``; dicts keyed by column name, in any order): the one decoder of the
     stored analysis, for the store's tables and the Spark job's Parquet output alike. No ``marked`` row (an
-    analysis stored before they were kept): ``marked`` is None."""
+    analysis stored before they were kept): ``marked`` is None. A ``truncated`` row gives ``analysed_chars``
+    (the analysis stopped there); without one it is None (all of the text analysed)."""
     a = article_id
     marked_rows = tables.get("marked") or ()
+    truncated = tables.get("truncated") or ()
 
     def rows(name: str, key: str = "idx") -> list[Mapping[str, Any]]:
         return sorted(tables.get(name, ()), key=lambda r: r[key])
@@ -259,6 +242,7 @@ def analysis_from_rows(article_id: str, tables: Mapping[str, Sequence[Mapping[st
             if marked_rows
             else None
         ),
+        analysed_chars=truncated[0]["analysed_chars"] if truncated else None,
     )
 
 

@@ -170,6 +170,14 @@ ALTER TABLE analysis_quantities ADD COLUMN IF NOT EXISTS fig_strict VARCHAR
 """
 
 
+# Version 7: where an analysis stopped (``Analysis.analysed_chars``): an article longer than the most characters
+# analysed (``AnalyseOptions.max_analysed_chars``) has only its first part analysed; NULL: all of its text (every
+# analysis stored before).
+_V7 = """
+ALTER TABLE analysis_runs ADD COLUMN IF NOT EXISTS analysed_chars INTEGER
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -187,6 +195,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the analysis' marked spans (quoted stretches that are not quotes)", _V4),
     Migration(5, "index on the marked spans' article id", _V5, backends=("postgresql",)),
     Migration(6, "each quantity's figure (the comparison's reading of it)", _V6),
+    Migration(7, "where an analysis stopped (an article longer than the most characters analysed)", _V7),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -42,6 +42,9 @@ def analysis_obj(analysis: Analysis) -> dict[str, Any]:
     """Entities, mentions, quotes, quantities and sentences of one analysis, every item with its spans."""
     return {
         "article_id": analysis.article_id,
+        # an article longer than the most characters analysed: only text[:analysed_chars] was analysed
+        "truncated": analysis.analysed_chars is not None,
+        "analysed_chars": analysis.analysed_chars,
         "sentences": [{**_span(s.span), "paragraph": s.paragraph} for s in analysis.sentences],  # type: ignore[dict-item]
         "entities": [
             {"canonical": e.canonical, "label": e.label, "aliases": list(e.aliases), "key": e.key}
