@@ -140,3 +140,12 @@ def test_cli_compare_defaults_on_seeds():
     assert len(w) == 1 and w[0]["status"] == "single"
     z = [r for r in d["entities"] if any("Zelensky" in f for x in r["forms"] for f in x["forms"])]
     assert len(z) == 1 and len(z[0]["forms"]) == 2
+
+
+def test_terminal_report_shows_control_characters_as_replacement_marks():
+    t = "The harbour \x1b]0;owned\x07 board said 12 people were hurt.\x1b[2J"
+    a = Article(id=article_id_for(t), text=t, source="evil\x1b[31m.example", title="Ferry \x1b[8mhidden")
+    console = Console(record=True, width=160)
+    print_comparison(compare_articles([a], None, CompareOptions(embeddings=False)), console)
+    out = console.export_text()
+    assert "\x1b" not in out and "\x07" not in out and "\ufffd" in out

@@ -163,3 +163,13 @@ def _spans(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
         if m:
             pos = m.end()
     return out
+
+
+# control characters other than tab and line feed: in a file name, a feed's title or an article's text they
+# would reach the terminal as escape sequences (set its title, clear the screen, hide a line)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with each control character but tab and line feed as U+FFFD (one for one: offsets hold)."""
+    return _CONTROLS.sub("\ufffd", text)

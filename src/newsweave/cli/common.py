@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from rich.text import Text
 
 from newsweave.errors import StoreError
 from newsweave.store import Store, default_db_path, is_store_url
+from newsweave.text import terminal_safe
 
 # Outside a terminal (a pipe, a file) Rich would wrap at 80 columns, one word a line; there lines stay
 # whole, and listings are tab-separated values (print_table).
@@ -72,16 +72,6 @@ def open_store(db: Path | None, read_only: bool = False) -> Store:
     """The store at ``db`` (or the default); ``read_only``: see :func:`existing_store_path`."""
     path = existing_store_path(db) if read_only else store_path(db)
     return Store.open(path, read_only=read_only)
-
-
-# control characters other than tab and line feed: in a file name, a feed's title or an article's text they
-# would reach the terminal as escape sequences (set its title, clear the screen, hide a line)
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with each control character but tab and line feed as U+FFFD (one for one: offsets hold)."""
-    return _CONTROLS.sub("\ufffd", text)
 
 
 def print_table(table: Table) -> None:

@@ -9,32 +9,39 @@ from rich.text import Text
 from newsweave.compare.result import Comparison
 from newsweave.report.common import by_source, summary_line, title_of, utterances_of
 from newsweave.report.json_report import summary
+from newsweave.text import terminal_safe
+
+
+def _text(s: str, style: str = "") -> Text:
+    """Article text for the terminal: control characters shown as U+FFFD, never run as escape sequences."""
+    return Text(terminal_safe(s), style=style)
+
 
 _STYLE = {"shared": "green", "identical": "green", "agree": "green", "partial": "yellow", "truncated": "yellow",
           "reworded": "red", "conflict": "bold red", "contradicts": "bold red", "single": "dim"}  # fmt: skip
 
 
 def _status(s: str) -> Text:
-    return Text(s, style=_STYLE.get(s, ""))
+    return _text(s, style=_STYLE.get(s, ""))
 
 
 def _short(t: str, n: int = 160) -> Text:
     t = " ".join(t.split())
-    return Text(t if len(t) <= n else t[: n - 3] + "...")
+    return _text(t if len(t) <= n else t[: n - 3] + "...")
 
 
 def print_comparison(c: Comparison, console: Console) -> None:
     s = summary(c)
-    console.print(Text(title_of(c), style="bold"))
-    console.print(Text(summary_line(s)))
+    console.print(_text(title_of(c), style="bold"))
+    console.print(_text(summary_line(s)))
     t = Table(title="Sources")
     for col in ("outlet", "headline", "date", "group"):
         t.add_column(col)
     for src in c.sources:
         t.add_row(
-            Text(src.source),
-            Text(src.title or ""),
-            Text(src.published_at or ""),
+            _text(src.source),
+            _text(src.title or ""),
+            _text(src.published_at or ""),
             str(src.independent_group + 1),
         )
     console.print(t)
@@ -42,25 +49,29 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t.add_column("status")
     t.add_column("speaker")
     for src in c.sources:
-        t.add_column(Text(src.heading))
+        t.add_column(_text(src.heading))
     for q in utterances_of(c):  # one row per utterance, its pieces together
         cells = [_short(" / ".join(e.text for e in evs), 120) for evs in by_source(c, q.evidence).values()]
-        t.add_row(_status(q.status), Text(q.speaker or ""), *cells)
+        t.add_row(_status(q.status), _text(q.speaker or ""), *cells)
     console.print(t)
     t = Table(title="Numbers across sources")
     t.add_column("status")
     t.add_column("what")
     for src in c.sources:
-        t.add_column(Text(src.heading))
+        t.add_column(_text(src.heading))
     for n in c.numbers:
         if n.status != "single":
-            cells = [Text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
-            t.add_row(_status(n.status), _short(n.what, 60) + (f" ({n.note})" if n.note else ""), *cells)
+            cells = [_text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
+            t.add_row(
+                _status(n.status),
+                _short(n.what, 60) + terminal_safe(f" ({n.note})" if n.note else ""),
+                *cells,
+            )
     console.print(t)
     t = Table(title="Claims in more than one source")
     t.add_column("status")
     for src in c.sources:
-        t.add_column(Text(src.heading))
+        t.add_column(_text(src.heading))
     for cl in c.claims:
         if cl.status != "single":
             t.add_row(
@@ -73,15 +84,15 @@ def print_comparison(c: Comparison, console: Console) -> None:
     t.add_column("source")
     t.add_column("sentence")
     for cl in singles[:30]:
-        t.add_row(Text(cl.sources[0] if cl.sources else ""), _short(cl.text))
+        t.add_row(_text(cl.sources[0] if cl.sources else ""), _short(cl.text))
     console.print(t)
     t = Table(title="Entities (alias table)")
     t.add_column("entity")
     for src in c.sources:
-        t.add_column(Text(src.heading))
+        t.add_column(_text(src.heading))
     for r in c.entities[:25]:
         forms = dict(r.forms)
-        t.add_row(Text(r.canonical), *[Text(", ".join(forms.get(src.article_id, ()))) for src in c.sources])
+        t.add_row(_text(r.canonical), *[_text(", ".join(forms.get(src.article_id, ()))) for src in c.sources])
     console.print(t)
     t = Table(title="Framing: what each source leads with")
     t.add_column("source")
@@ -90,12 +101,12 @@ def print_comparison(c: Comparison, console: Console) -> None:
     for lead in c.framing.leads:
         fp = lead.first_paragraph.text if lead.first_paragraph else ""
         words = ", ".join(w.word for w in c.framing.loaded if w.article_id == lead.article_id)
-        t.add_row(Text(lead.source), _short(f"{lead.headline or '(no headline)'} | {fp}", 240), Text(words))
+        t.add_row(_text(lead.source), _short(f"{lead.headline or '(no headline)'} | {fp}", 240), _text(words))
     console.print(t)
     if c.changes:
         t = Table(title="Changed after publication (between fetched versions)")
         t.add_column("source")
         t.add_column("change")
         for x in c.changes:
-            t.add_row(Text(x.source), Text(x.description))
+            t.add_row(_text(x.source), _text(x.description))
         console.print(t)
