@@ -148,6 +148,26 @@ def test_gzip_bomb_capped(tmp_path: Path) -> None:
     assert len(rej) == 1 and "decompression bomb" in rej[0].reason and rej[0].position.startswith("line ")
 
 
+def test_streamed_gzip_refused_when_it_expands_like_a_bomb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsweave.ingest import reader
+
+    # one record repeated: hundreds of times smaller compressed, though far under the size cap
+    monkeypatch.setattr(reader, "RATIO_AFTER", 256 * 1024)
+    jl = tmp_path / "repeated.jsonl.gz"
+    jl.write_bytes(gzip.compress((json.dumps({"text": BODY}) + "\n").encode() * 4000))
+    arts, rej = _read([jl], max_bytes=1024 * 1024)
+    assert 0 < len(arts) < 4000
+    assert len(rej) == 1 and "expands over 100 times" in rej[0].reason and rej[0].position.startswith("line ")
+    # ordinary text, a few times smaller compressed, streams to the end
+    varied = tmp_path / "varied.jsonl.gz"
+    lines = [json.dumps({"text": f"{BODY} Report {i}: {os.urandom(24).hex()}"}) for i in range(1500)]
+    varied.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    arts, rej = _read([varied], max_bytes=1024 * 1024)
+    assert len(arts) == 1500 and rej == []
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_warc_with_broken_record(tmp_path: Path, gz: bool) -> None:
     data, offsets = _warc(gz)
