@@ -71,6 +71,23 @@ def test_a_binary_csv_is_one_clean_rejection(tmp_path: Path, caplog: pytest.LogC
     assert not [r for r in caplog.records if r.exc_info], "no traceback for a bad input"
 
 
+def test_a_binary_jsonl_is_one_rejection_not_one_per_line(tmp_path: Path) -> None:
+    (tmp_path / "dump.jsonl").write_bytes(_binary())
+    lines = [json.dumps({"text": f"{BODY} Report {i}."}) for i in range(3)]
+    # a binary line after good ones is that line's rejection only: the records around it are kept
+    (tmp_path / "late.jsonl").write_bytes(
+        ("\n".join(lines[:2]) + "\n").encode() + _binary()[:200] + b"\n" + lines[2].encode()
+    )
+    arts, rej = _read([tmp_path / "dump.jsonl", tmp_path / "late.jsonl"])
+    assert len(arts) == 3
+    reasons = [(Path(r.path).name, r.reason) for r in rej]
+    assert (
+        reasons[0] == ("dump.jsonl", "binary data, not text")
+        and len([r for r in reasons if r[0] == "dump.jsonl"]) == 1
+    )
+    assert [r for r in reasons if r[0] == "late.jsonl"]
+
+
 def test_a_csv_with_bytes_of_another_encoding_later_on_is_rejected_from_that_line(tmp_path: Path) -> None:
     """The sniffed head decodes; a line far below does not: the rows before it are kept."""
     rows = "".join(f'Story {i},"{BODY} Report {i}."\n' for i in range(600))

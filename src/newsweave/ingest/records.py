@@ -171,8 +171,10 @@ def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article 
 
 
 def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator[Article | Rejected]:
-    """One JSON object per line, streamed; each line is limited to ``options.max_bytes``."""
+    """One JSON object per line, streamed; each line is limited to ``options.max_bytes``. A file whose first
+    line is binary data is one rejection."""
     lineno = 0
+    seen = False  # a non-empty line was read
     while True:
         try:
             raw = stream.readline(options.max_bytes + 1)
@@ -193,6 +195,10 @@ def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator
             raw = raw[3:]
         if not raw.strip():
             continue
+        if not seen and looks_binary(raw[:65536].decode("utf-8", "replace")):
+            yield Rejected(path, "", BINARY, "jsonl")  # one rejection, not one per line of a binary file
+            return
+        seen = True
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
