@@ -132,9 +132,9 @@ def test_attribution_reads_the_analysis_speaker_not_the_sentence_words() -> None
     an_b = Analysis("b", mentions=(EntityMention(Span("b", 59, 64), "Quill", "PERSON", "Mara Quill"),))
     aliases = [AliasRow("Mara Quill", "PERSON", (("a", ("Mara Quill",)), ("b", ("Quill", "Mara Quill"))))]
     claim = _claim(("a", qa, 0), ("b", qb, 0))
-    assert fr.attribution([claim], {}, {"a": an_a, "b": an_b}, aliases) == []
+    assert fr.attribution([claim], {"a": an_a, "b": an_b}, aliases) == []
     # without the analysis the words differ: "(direct quote)" against "Quill"
-    rows = fr.attribution([claim], {})
+    rows = fr.attribution([claim])
     assert {r.attributed_to for r in rows} == {"(direct quote)", "Quill"}
 
 
@@ -142,8 +142,8 @@ def test_a_quoted_phrase_attributes_nothing() -> None:
     sa = 'Forecasters fear the storm could become a "superstorm" as it meets a cold front over the weekend.'
     sb = "The storm could strengthen as it meets a cold front over the weekend, Kemal Idris said."
     phrase = Quote(content=(Span("a", 43, 53),), direct=True, speaker="Somebody Else")
-    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))], {}, {"a": Analysis("a", quotes=(phrase,))})
+    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))], {"a": Analysis("a", quotes=(phrase,))})
     assert [(r.article_id, r.attributed_to) for r in rows] == [("a", None), ("b", "Kemal Idris")]
     # nor, with no analysis, does a sentence with a few quoted words count as a direct quote
-    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))], {})
+    rows = fr.attribution([_claim(("a", sa, 0), ("b", sb, 0))])
     assert rows[0].attributed_to is None

@@ -125,7 +125,7 @@ def compare_articles(
                     cache.tagger(tagging.tagger_id(), tagging.tag_texts),
                 )
             ),
-            attribution=tuple(fr.attribution(claims, {a.id: a.text for a in arts}, an_by_id, entities)),
+            attribution=tuple(fr.attribution(claims, an_by_id, entities)),
             timeline=tuple(fr.timeline(dated)),
         ),
         Framing(),

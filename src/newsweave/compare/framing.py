@@ -188,7 +188,6 @@ def _sentence_around(text: str, s: int, e: int, limit: int = 300) -> tuple[int, 
 
 def attribution(
     claims: Sequence[Claim],
-    texts: dict[str, str],
     analyses: dict[str, Analysis] | None = None,
     aliases: Sequence[AliasRow] = (),
 ) -> list[Attribution]:
@@ -197,9 +196,10 @@ def attribution(
     A sentence that holds a quote the analysis found (direct or reported) is attributed to that quote's
     speaker, the canonical name ("he lamented" after the quote is Vitali Klitschko, as "Klitschko told the
     BBC" is in another outlet); else a speech verb's or "according to"'s subject in the sentence, read by
-    the analysis' canonical names where one of its entity mentions covers it; else, with no analysis to ask,
-    a sentence mostly in quotation marks is "(direct quote)"; else the source states it as fact (None). Names are the story's alias table's
-    (``aliases``), so "Zelensky" in one outlet and "Zelenskyy" in another are one speaker."""
+    the analysis' canonical names where one of its entity mentions covers it; else, with no analysis to
+    ask, a sentence mostly in quotation marks is "(direct quote)"; else the source states it as fact
+    (None). Names are the story's alias table's (``aliases``), so "Zelensky" in one outlet and "Zelenskyy"
+    in another are one speaker."""
     story_name = {(aid, form): row.canonical for row in aliases for aid, forms in row.forms for form in forms}
     out = []
     for c in claims:
@@ -235,8 +235,8 @@ CUE_SHARE = 0.25
 def _analysed_speaker(ev: Evidence, an: Analysis | None) -> str | None:
     """The speaker of the analysis' quote that covers most of the sentence (at least ``QUOTED_SHARE``, less
     ``CUE_SHARE`` when its cue is in the sentence: a quoted phrase in a sentence, "a 'Frankenstorm'",
-    attributes nothing), when it has a speaker;
-    "(direct quote)" for a direct quote the analysis gives no speaker."""
+    attributes nothing), when it has a speaker; "(direct quote)" for a direct quote the analysis gives no
+    speaker."""
     if an is None:
         return None
     best: Quote | None = None
