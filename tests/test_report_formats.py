@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rich.console import Console
@@ -149,3 +150,26 @@ def test_terminal_report_shows_control_characters_as_replacement_marks():
     print_comparison(compare_articles([a], None, CompareOptions(embeddings=False)), console)
     out = console.export_text()
     assert "\x1b" not in out and "\x07" not in out and "\ufffd" in out
+
+
+def test_empty_sections_say_so_and_times_read_short():
+    from newsweave.report.common import short_time
+
+    assert short_time("2014-08-05T19:43:52.156000-04:00") == "2014-08-05 19:43 -04:00"
+    assert short_time("2014-08-05T19:43:52Z") == "2014-08-05 19:43 UTC"
+    assert short_time("2014-08-05") == "2014-08-05" and short_time(None) == ""
+    assert short_time("last Tuesday") == "last Tuesday"
+    a = Article(id="x1", text="The pier closed on Monday after a storm damaged it badly.", source="a",
+                published_at=datetime(2014, 8, 5, 19, 43, 52, 156000, tzinfo=timezone(timedelta(hours=-4))))  # fmt: skip
+    b = Article(id="x2", text="Nobody could say when the museum would open its doors again.", source="b")
+    comp = compare_articles([a, b], None, CompareOptions(embeddings=False))
+    console = Console(record=True, width=160)
+    print_comparison(comp, console)
+    out = console.export_text()
+    assert "Quotes across sources: none quoted by two sources" in out
+    assert "Numbers across sources: none given by two sources" in out
+    assert "2014-08-05 19:43 -04:00" in out and "52.156" not in out
+    md = render_markdown(comp)
+    assert "None quoted by two sources." in md and "None given by two sources." in md
+    assert "None stated by two sources." in md and "| 2014-08-05 19:43 -04:00 |" in md
+    assert "| Status | What |" not in md

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,6 +42,24 @@ def summary_line(s: dict) -> str:
         f"{cl['single']} single. Quotes: {q['identical']} identical, {q['truncated']} truncated, "
         f"{q['reworded']} reworded. Numbers: {n['agree']} agree, {n['conflict']} conflict."
     )
+
+
+def short_time(iso: str | None) -> str:
+    """A publication time as a reader wants it: "2014-08-05 19:43 -04:00" for "2014-08-05T19:43:52.156-04:00"
+    (seconds and fractions dropped, the offset kept); a date alone stays as it is, anything unparsed too."""
+    if not iso:
+        return ""
+    m = _ISO.fullmatch(iso.strip())
+    if not m:
+        return iso
+    day, hm, zone = m.group(1), m.group(2), m.group(3)
+    if not hm:
+        return day
+    zone = {"Z": " UTC", "+00:00": " UTC"}.get(zone or "", f" {zone}" if zone else "")
+    return f"{day} {hm}{zone}"
+
+
+_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
 
 
 def by_source(c: Comparison, evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

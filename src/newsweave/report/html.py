@@ -16,6 +16,7 @@ from newsweave.report.common import (
     highlight_spans,
     safe_url,
     segments,
+    short_time,
     title_of,
     utterances_of,
 )
@@ -27,6 +28,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["short_time"] = short_time
 
 
 def render_html(c: Comparison, texts: dict[str, str] | None = None) -> str:

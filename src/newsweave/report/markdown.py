@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import STATUS_NOTE, by_source, summary_line, title_of, utterances_of
+from newsweave.report.common import STATUS_NOTE, by_source, short_time, summary_line, title_of, utterances_of
 from newsweave.report.json_report import summary
 
 
@@ -23,6 +23,9 @@ def _md(text: str | None, limit: int | None = None) -> str:
     )
 
 
+SHOWN_ENTITIES = 40  # rows of the alias table; the JSON report has all
+
+
 def render_markdown(c: Comparison) -> str:
     s = summary(c)
     names = {x.article_id: x.heading for x in c.sources}
@@ -32,9 +35,11 @@ def render_markdown(c: Comparison) -> str:
     for src in c.sources:
         rw = f" (copies {_md(names.get(src.rewrite_of, src.rewrite_of))})" if src.rewrite_of else ""
         out.append(
-            f"| {_md(src.source)} | {_md(src.title)} | {_md(src.published_at)} | {src.independent_group + 1}{rw} |"
+            f"| {_md(src.source)} | {_md(src.title)} | {_md(short_time(src.published_at))} | {src.independent_group + 1}{rw} |"
         )
     out += ["", "## Quotes across sources", ""]
+    if not utterances_of(c):
+        out.append("None quoted by two sources.")
     for q in utterances_of(c):  # one entry per utterance, its pieces together
         out.append(
             f"- **{q.status}** ({STATUS_NOTE.get(q.status, '')}), {_md(q.speaker or 'speaker not found')}:"
@@ -50,13 +55,12 @@ def render_markdown(c: Comparison) -> str:
                 else:
                     parts.append(f"~~{_md(d.a)}~~ **{_md(d.b)}**".replace("~~~~ ", "").replace(" ****", ""))
             out.append(f"  - diff: {' '.join(parts)}")
-    out += [
-        "",
-        "## Numbers across sources",
-        "",
-        "| Status | What | " + " | ".join(_md(x.source) for x in c.sources) + " |",
-    ]
-    out.append("|---|---|" + "---|" * len(c.sources))
+    out += ["", "## Numbers across sources", ""]
+    if all(n.status == "single" for n in c.numbers):
+        out.append("None given by two sources.")
+    else:
+        out.append("| Status | What | " + " | ".join(_md(x.source) for x in c.sources) + " |")
+        out.append("|---|---|" + "---|" * len(c.sources))
     for n in c.numbers:
         if n.status == "single":
             continue
@@ -64,6 +68,8 @@ def render_markdown(c: Comparison) -> str:
         what = _md(n.what) + (f" ({_md(n.note)})" if n.note else "")
         out.append(f"| {n.status} | {what} | " + " | ".join(cells) + " |")
     out += ["", "## Claims", ""]
+    if all(cl.status == "single" for cl in c.claims):
+        out.append("None stated by two sources.")
     for cl in c.claims:
         if cl.status == "single":
             continue
@@ -71,18 +77,18 @@ def render_markdown(c: Comparison) -> str:
         for e in cl.evidence:
             out.append(f"  - {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
     out += ["", "### Only in one source", ""]
+    if not any(cl.status == "single" for cl in c.claims):
+        out.append("None.")
     for cl in c.claims:
         if cl.status == "single":
             e = cl.evidence[0]
             out.append(f"- {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
-    out += [
-        "",
-        "## Entities (alias table)",
-        "",
-        "| Entity | " + " | ".join(_md(x.source) for x in c.sources) + " |",
-    ]
+    out += ["", "## Entities (alias table)", ""]
+    if len(c.entities) > SHOWN_ENTITIES:
+        out += [f"The first {SHOWN_ENTITIES} of {len(c.entities)} (all in the JSON report).", ""]
+    out.append("| Entity | " + " | ".join(_md(x.source) for x in c.sources) + " |")
     out.append("|---|" + "---|" * len(c.sources))
-    for r in c.entities[:40]:
+    for r in c.entities[:SHOWN_ENTITIES]:
         forms = dict(r.forms)
         out.append(
             f"| {_md(r.canonical)} | "

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import by_source, summary_line, title_of, utterances_of
+from newsweave.report.common import by_source, short_time, summary_line, title_of, utterances_of
 from newsweave.report.json_report import summary
 from newsweave.text import terminal_safe
 
@@ -30,6 +30,18 @@ def _short(t: str, n: int = 160) -> Text:
     return _text(t if len(t) <= n else t[: n - 3] + "...")
 
 
+def _show(console: Console, t: Table, none: str) -> None:
+    """A table, or one line saying it is empty (a header row over nothing tells a reader less)."""
+    if t.row_count:
+        console.print(t)
+    else:
+        console.print(_text(f"{t.title}: {none}", style="dim"))
+
+
+SHOWN_SINGLES = 30  # sentences "only in one source" listed; --md or --json give all
+SHOWN_ENTITIES = 25
+
+
 def print_comparison(c: Comparison, console: Console) -> None:
     s = summary(c)
     console.print(_text(title_of(c), style="bold"))
@@ -41,7 +53,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
         t.add_row(
             _text(src.source),
             _text(src.title or ""),
-            _text(src.published_at or ""),
+            _text(short_time(src.published_at)),
             str(src.independent_group + 1),
         )
     console.print(t)
@@ -53,7 +65,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
     for q in utterances_of(c):  # one row per utterance, its pieces together
         cells = [_short(" / ".join(e.text for e in evs), 120) for evs in by_source(c, q.evidence).values()]
         t.add_row(_status(q.status), _text(q.speaker or ""), *cells)
-    console.print(t)
+    _show(console, t, "none quoted by two sources")
     t = Table(title="Numbers across sources")
     t.add_column("status")
     t.add_column("what")
@@ -67,7 +79,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
                 _short(n.what, 60) + terminal_safe(f" ({n.note})" if n.note else ""),
                 *cells,
             )
-    console.print(t)
+    _show(console, t, "none given by two sources")
     t = Table(title="Claims in more than one source")
     t.add_column("status")
     for src in c.sources:
@@ -78,22 +90,26 @@ def print_comparison(c: Comparison, console: Console) -> None:
                 _status(cl.status),
                 *[_short(" ".join(e.text for e in evs)) for evs in by_source(c, cl.evidence).values()],
             )
-    console.print(t)
+    _show(console, t, "none")
     singles = [cl for cl in c.claims if cl.status == "single"]
-    t = Table(title=f"Only in one source ({len(singles)} sentences)")
+    more = (
+        f", the first {SHOWN_SINGLES} shown (--md or --json for all)" if len(singles) > SHOWN_SINGLES else ""
+    )
+    t = Table(title=f"Only in one source ({len(singles)} sentence{'s' * (len(singles) != 1)}{more})")
     t.add_column("source")
     t.add_column("sentence")
-    for cl in singles[:30]:
+    for cl in singles[:SHOWN_SINGLES]:
         t.add_row(_text(cl.sources[0] if cl.sources else ""), _short(cl.text))
-    console.print(t)
-    t = Table(title="Entities (alias table)")
+    _show(console, t, "none")
+    more = f" (the first {SHOWN_ENTITIES} of {len(c.entities)})" if len(c.entities) > SHOWN_ENTITIES else ""
+    t = Table(title=f"Entities (alias table){more}")
     t.add_column("entity")
     for src in c.sources:
         t.add_column(_text(src.heading))
-    for r in c.entities[:25]:
+    for r in c.entities[:SHOWN_ENTITIES]:
         forms = dict(r.forms)
         t.add_row(_text(r.canonical), *[_text(", ".join(forms.get(src.article_id, ()))) for src in c.sources])
-    console.print(t)
+    _show(console, t, "none found")
     t = Table(title="Framing: what each source leads with")
     t.add_column("source")
     t.add_column("headline / first paragraph")
