@@ -337,7 +337,16 @@ def test_conflict_between_reports_hours_apart_says_so():
              if n.status == "conflict"]  # fmt: skip
     assert g2.note is None
     # the two linked sentences carry incompatible figures of that conflict: the claim says so
-    assert [c.status for c in comp.claims if len({e.article_id for e in c.evidence}) == 2] == ["contradicts"]
+    (cl,) = [c for c in comp.claims if len({e.article_id for e in c.evidence}) == 2]
+    assert cl.status == "contradicts" and cl.at_odds == (g.id,)
+    # and every report points to the figures the verdict rests on
+    from newsweave.report.json_report import from_dict, to_dict
+    from newsweave.report.markdown import render_markdown
+
+    assert from_dict(to_dict(comp)).claims == comp.claims
+    assert f"figures at odds: {g.id} " in render_markdown(comp)
+    assert "\u201c12\u201d (Harbor Ledger) / \u201c19\u201d (Valley Courier)" in render_markdown(comp)
+    assert all(not c.at_odds for c in comp.claims if c.status != "contradicts")
 
 
 def test_a_sentence_carrying_a_shared_quote_or_figure_is_not_single_source():

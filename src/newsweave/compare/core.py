@@ -447,7 +447,8 @@ def drop_shared_singles(
 
 def flag_contradictions(claims: list[Claim], numbers: list[NumberGroup]) -> list[Claim]:
     """A claim whose sentences in two articles carry incompatible figures of one conflicting number group
-    ("wounded 26 people" / "wounded 15 people") is ``contradicts``, not ``shared`` or ``partial``."""
+    ("wounded 26 people" / "wounded 15 people") is ``contradicts``, not ``shared`` or ``partial``; its
+    ``at_odds`` names those groups, so the verdict points to the figures it rests on."""
     spans: dict[str, list[tuple[str, int, int, float, float]]] = {}
     for g in numbers:
         if g.status != "conflict":
@@ -460,18 +461,17 @@ def flag_contradictions(claims: list[Claim], numbers: list[NumberGroup]) -> list
         return claims
     out = []
     for c in claims:
-        flagged = False
+        at_odds = []
         if c.status in ("shared", "partial"):
-            for ms in spans.values():
+            for gid, ms in spans.items():
                 inside = [
                     (lo, hi, a)
                     for a, s, e, lo, hi in ms
                     if any(ev.article_id == a and ev.start <= s and e <= ev.end for ev in c.evidence)
                 ]
                 if any(x[2] != y[2] and (x[1] < y[0] or y[1] < x[0]) for x in inside for y in inside):
-                    flagged = True
-                    break
-        out.append(dataclasses.replace(c, status="contradicts") if flagged else c)
+                    at_odds.append(gid)
+        out.append(dataclasses.replace(c, status="contradicts", at_odds=tuple(at_odds)) if at_odds else c)
     return out
 
 

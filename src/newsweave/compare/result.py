@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.2"  # 1.2: quotes[].utterance
+SCHEMA_VERSION = "1.3"  # 1.2: quotes[].utterance; 1.3: claims[].at_odds
 
 CLAIM_STATUSES = ("shared", "partial", "contradicts", "single")
 QUOTE_STATUSES = ("identical", "truncated", "reworded", "single")
@@ -51,6 +51,8 @@ class Claim:
     score: float = 0.0  # the weakest alignment score inside the claim (1.0 for single)
     sources: tuple[str, ...] = ()
     independent_sources: int = 1
+    # a ``contradicts`` claim: the ids of the number groups whose figures at odds lie in its sentences
+    at_odds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsweave.compare.result import Comparison, DiffOp, Evidence, QuoteGroup
+from newsweave.compare.result import Claim, Comparison, DiffOp, Evidence, QuoteGroup
 
 STATUS_NOTE = {
     "shared": "said alike by several sources",
@@ -60,6 +60,26 @@ def short_time(iso: str | None) -> str:
 
 
 _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
+
+
+def at_odds_text(c: Comparison, claim: Claim) -> str:
+    """What a ``contradicts`` claim rests on, as one line: each number group at odds with its label and the
+    figures of it that the claim's sentences carry ("n2 people killed: “24” (BBC News) / “26” (Reuters)")."""
+    groups = {g.id: g for g in c.numbers}
+    parts = []
+    for gid in claim.at_odds:
+        g = groups.get(gid)
+        if g is None:
+            continue
+        inside = [
+            f"\u201c{e.text}\u201d ({e.source})"
+            for e in g.evidence
+            if any(
+                x.article_id == e.article_id and x.start <= e.start and e.end <= x.end for x in claim.evidence
+            )
+        ]
+        parts.append(f"{gid} {g.what}: {' / '.join(inside)}")
+    return "; ".join(parts)
 
 
 def by_source(c: Comparison, evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from newsweave.compare.result import Comparison
 from newsweave.report.common import (
     STATUS_NOTE,
+    at_odds_text,
     by_source,
     highlight_spans,
     safe_url,
@@ -46,6 +47,7 @@ def render_html(c: Comparison, texts: dict[str, str] | None = None) -> str:
         summary=summary(c),
         notes=STATUS_NOTE,
         by_source=lambda ev: by_source(c, ev),
+        at_odds=lambda cl: at_odds_text(c, cl),
         safe_url=safe_url,
         names={s.article_id: s.source for s in c.sources},
         full=full,

@@ -33,7 +33,8 @@ def to_dict(c: Comparison) -> dict[str, Any]:
         "sources": [dataclasses.asdict(s) for s in c.sources],
         "claims": [
             {"id": x.id, "status": x.status, "text": x.text, "score": x.score, "sources": list(x.sources),
-             "independent_sources": x.independent_sources, "evidence": [_ev(e) for e in x.evidence]}
+             "independent_sources": x.independent_sources, "evidence": [_ev(e) for e in x.evidence],
+             "at_odds": list(x.at_odds)}
             for x in c.claims
         ],
         "quotes": [
@@ -120,7 +121,7 @@ def from_dict(d: dict[str, Any]) -> Comparison:
         sources=tuple(r.SourceInfo(**s) for s in d["sources"]),
         claims=tuple(
             r.Claim(x["id"], x["status"], x["text"], _evs(x["evidence"]), x["score"], tuple(x["sources"]),
-                    x["independent_sources"])
+                    x["independent_sources"], tuple(x.get("at_odds", ())))
             for x in d["claims"]
         ),
         quotes=tuple(

@@ -6,7 +6,15 @@ from __future__ import annotations
 import html
 
 from newsweave.compare.result import Comparison
-from newsweave.report.common import STATUS_NOTE, by_source, short_time, summary_line, title_of, utterances_of
+from newsweave.report.common import (
+    STATUS_NOTE,
+    at_odds_text,
+    by_source,
+    short_time,
+    summary_line,
+    title_of,
+    utterances_of,
+)
 from newsweave.report.json_report import summary
 
 
@@ -74,6 +82,8 @@ def render_markdown(c: Comparison) -> str:
         if cl.status == "single":
             continue
         out.append(f"- **{cl.status}** (p >= {cl.score}):")
+        if cl.at_odds:
+            out.append(f"  - figures at odds: {_md(at_odds_text(c, cl))}")
         for e in cl.evidence:
             out.append(f"  - {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
     out += ["", "### Only in one source", ""]

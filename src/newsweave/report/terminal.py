@@ -67,6 +67,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
         t.add_row(_status(q.status), _text(q.speaker or ""), *cells)
     _show(console, t, "none quoted by two sources")
     t = Table(title="Numbers across sources")
+    t.add_column("id")
     t.add_column("status")
     t.add_column("what")
     for src in c.sources:
@@ -75,6 +76,7 @@ def print_comparison(c: Comparison, console: Console) -> None:
         if n.status != "single":
             cells = [_text(", ".join(e.text for e in evs)) for evs in by_source(c, n.evidence).values()]
             t.add_row(
+                n.id,
                 _status(n.status),
                 _short(n.what, 60) + terminal_safe(f" ({n.note})" if n.note else ""),
                 *cells,
@@ -86,8 +88,11 @@ def print_comparison(c: Comparison, console: Console) -> None:
         t.add_column(_text(src.heading))
     for cl in c.claims:
         if cl.status != "single":
+            status = _status(cl.status)
+            if cl.at_odds:
+                status.append_text(_text(f"\nat odds: {', '.join(cl.at_odds)}", style="dim"))
             t.add_row(
-                _status(cl.status),
+                status,
                 *[_short(" ".join(e.text for e in evs)) for evs in by_source(c, cl.evidence).values()],
             )
     _show(console, t, "none")

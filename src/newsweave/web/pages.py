@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsweave.report.common import STATUS_NOTE, safe_url, utterances_of
+from newsweave.report.common import STATUS_NOTE, at_odds_text, safe_url, utterances_of
 from newsweave.store import Store
 from newsweave.views import listing
 from newsweave.views.shapes import load_analysis_or_none
@@ -99,6 +99,7 @@ def _story_html(store: Store, result: Any) -> bytes:
             multi=lambda items: [x for x in items if x.status != "single"],
             single=lambda items: [x for x in items if x.status == "single"],
             utterances=utterances_of(c),
+            at_odds=lambda cl: at_odds_text(c, cl),
         )
         .encode()
     )
