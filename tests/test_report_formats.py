@@ -28,6 +28,12 @@ def _seeds():
     return arts, compare_articles(arts, None, CompareOptions(embeddings=False))
 
 
+def _md_text(t: str) -> str:
+    from newsweave.report.markdown import _md
+
+    return _md(t)
+
+
 def test_markdown_has_every_section_and_escapes():
     _, comp = _seeds()
     md = render_markdown(comp)
@@ -35,6 +41,12 @@ def test_markdown_has_every_section_and_escapes():
                  "## Entities (alias table)", "## Framing"):  # fmt: skip
         assert head in md
     assert "around a fifth" in md and "**reworded**" in md and "diff:" in md
+    # each claim's line names its own sentence; the sentences linked to it follow
+    lines = md.splitlines()
+    for cl in (x for x in comp.claims if x.status != "single"):
+        (line,) = [x for x in lines if x.startswith(f"- **{cl.status}**") and x.endswith(_md_text(cl.text))]
+        following = lines[lines.index(line) + 1]
+        assert following.startswith("  - ") and not following.endswith(_md_text(cl.text))
     t = "He wrote <script>x()</script> | and 12 pipes."
     a = Article(id=article_id_for(t), text=t, source="a")
     md2 = render_markdown(compare_articles([a], None, CompareOptions(embeddings=False)))

@@ -81,11 +81,15 @@ def render_markdown(c: Comparison) -> str:
     for cl in c.claims:
         if cl.status == "single":
             continue
-        out.append(f"- **{cl.status}** (p >= {cl.score}):")
+        # the claim's own sentence first, then where the other outlets state a fact of it
+        anchor = next((e for e in cl.evidence if e.text == cl.text), cl.evidence[0])
+        who = _md(names.get(anchor.article_id, anchor.article_id))
+        out.append(f"- **{cl.status}** (p >= {cl.score}), {who}: {_md(anchor.text)}")
+        for e in cl.evidence:
+            if e is not anchor:
+                out.append(f"  - {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
         if cl.at_odds:
             out.append(f"  - figures at odds: {_md(at_odds_text(c, cl))}")
-        for e in cl.evidence:
-            out.append(f"  - {_md(names.get(e.article_id, e.article_id))}: {_md(e.text)}")
     out += ["", "### Only in one source", ""]
     if not any(cl.status == "single" for cl in c.claims):
         out.append("None.")
