@@ -151,6 +151,11 @@ def test_story_page_puts_evidence_in_every_source(demo_web) -> None:
     for cid, row in zip(rows, cells, strict=True):
         have = {order[i] for i, mark in enumerate(row) if mark}
         assert have == {e["article_id"] for e in claims[cid]["evidence"]}, cid
+    # a contradicting claim says which figures it rests on
+    at_odds = [x for x in comp["claims"] if x["status"] == "contradicts"]
+    assert at_odds and all(x["at_odds"] for x in at_odds)
+    n = {g["id"]: g for g in comp["numbers"]}[at_odds[0]["at_odds"][0]]
+    assert f"Figures at odds: {n['id']} {n['what']}: " in html
     js = get(demo_web, "/static/story.js")
     assert js.status_code == 200 and "data-ids~=" in js.text
     _assert_inert(html)
