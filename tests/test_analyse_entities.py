@@ -146,3 +146,24 @@ def test_a_name_never_runs_over_a_line_break() -> None:
     assert "\n" in doc.ents[0].text
     assert sorted(m.text for m in mentions) == ["Courier Press", "NORTHVILLE"]
     assert all(text[m.span.start : m.span.end] == m.text for m in mentions)
+
+
+def test_the_portfolio_of_an_office_is_no_entity() -> None:
+    """ "Secretary of State" names an office: "State" alone is no organisation; "Mayor of London" keeps the
+    city, and the person after the office is kept."""
+    from spacy.tokens import Span as SpacySpan
+
+    from newsweave.analyse.entities import analyse_entities
+    from newsweave.analyse.nlp import load_nlp
+
+    text = "Former Secretary of State Ada Quill met the Mayor of Lisbon and the Head of State on Friday."
+    doc = load_nlp()(text)
+    toks = {t.text: t.i for t in doc}
+    states = [t.i for t in doc if t.text == "State"]
+    doc.ents = [
+        *(SpacySpan(doc, i, i + 1, label="ORG") for i in states),
+        SpacySpan(doc, toks["Ada"], toks["Quill"] + 1, label="PERSON"),
+        SpacySpan(doc, toks["Lisbon"], toks["Lisbon"] + 1, label="GPE"),
+    ]
+    mentions, _entities, _persons = analyse_entities(Article(id="t", text=text), doc)
+    assert sorted(m.text for m in mentions) == ["Ada Quill", "Lisbon"]

@@ -120,9 +120,16 @@ def _clean(text: str, start: int, end: int, label: str) -> _Mention | None:
             start += len(title) + 1
             surface = text[start:end]
             label = "PERSON" if label != "PERSON" and len(rest) >= 2 else label
-    if not _is_name(surface):
+    if not _is_name(surface) or (" " not in surface and _OFFICE_OF.search(text, max(0, start - 40), start)):
         return None
     return _Mention(start, end, surface, label, title)
+
+
+# the portfolio in an office's name is no entity of its own: "Secretary of [State] Mike Pompeo", "Head of
+# [State]", "Minister of [Defence]" (one word after "<office> of"; "Mayor of London" keeps London)
+_OFFICE_OF = re.compile(
+    r"\b(?:Secretary|Minister|Ministry|Department|Head|Heads|Chief|Office)\s+of\s+(?:the\s+)?$"
+)
 
 
 def _is_name(surface: str) -> bool:
