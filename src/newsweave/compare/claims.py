@@ -45,9 +45,9 @@ def build_claims(
 ) -> list[Claim]:
     """Claims from fact links (:mod:`newsweave.compare.facts`): one claim per sentence that has links, made of
     that sentence and the sentences it links to in the other articles (its ``top_k`` strongest in each,
-    and those that have it among theirs), identical member sets once. ``shared`` when every member says the same as the first (the paraphrase model of
-    :mod:`newsweave.compare.align`, ``p >= shared_p``), else ``partial`` (they state a fact in common and
-    differ in the rest). ``single`` only for a sentence whose every link probability stays under
+    and those that have it among theirs), identical member sets once. ``shared`` when every member says the
+    same as the first (the paraphrase model of :mod:`newsweave.compare.align`, ``p >= shared_p``), else
+    ``partial`` (they state a fact in common and differ in the rest). ``single`` only for a sentence whose every link probability stays under
     ``single_p``; sentences in between are left out of the claims (see :func:`undecided`)."""
     shared_p = align.SHARED_P if shared_p is None else shared_p
     if not sents:
