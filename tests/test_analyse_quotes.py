@@ -179,3 +179,23 @@ def test_a_group_named_by_a_plural_noun_speaks_for_itself() -> None:
     (an,) = analyse_articles([Article(id="a", text=text, source="x")])
     by_cue = {q.cue: q.speaker for q in an.quotes}
     assert by_cue == {"said": "Ada Brun", "fear": "meteorologists"}  # not the mayor named before
+
+
+def test_a_relative_clause_speaks_for_its_head_word_not_a_name_inside_or_a_thing() -> None:
+    opening = "Mayor Ada Brun opened the new pier on Monday. "
+    cases = {
+        # the name inside the phrase is a place; the phrase stands beside a person
+        "Tomas Vell, a ferryman in Dunmore who said the tides had changed, watched from his boat.": "Tomas Vell",
+        "The crowd cheered Tomas Vell, the former Dunmore harbourmaster, who said the pier was overdue.": (
+            "Tomas Vell"
+        ),
+        # a source speaks as written; a thing that is no source is no speaker (not the mayor named before)
+        "The harbour board's report, which found that the old pier was unsafe, was read aloud.": (
+            "The harbour board's report"
+        ),
+        "The crowd ignored an earlier ban which warned that the old pier was unsafe.": None,
+        "There are those who argue that the old pier should have stayed.": "those",
+    }
+    for sentence, speaker in cases.items():
+        quotes = _quotes(opening + sentence)
+        assert [q.speaker for q, _ in quotes] == [speaker], sentence

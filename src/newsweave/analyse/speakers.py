@@ -1,10 +1,15 @@
 """Link each quote's source phrase to an entity.
 
 - A name: the entity mention on the head word of the source phrase.
-- "who": the mention on the antecedent of the relative clause; a plural common noun there is the speaker as
+- "who", "which", "that": the mention on the head word of the antecedent of the relative clause (not a name
+  inside its phrase: "a guide in Cairo who ..." is no Cairo); a plural common noun there is the speaker as
   written ("meteorologists who fear ...", "his bandmates, who say ..."): a group, not the last person named.
-- he/she (and "who" without a named antecedent): the speaker of the nearest earlier attribution within the
-  two sentences before, else the most recent person mentioned outside quoted text.
+  A singular "who" antecedent is the person it stands beside ("Ada Brun, a guide, who ..."), the main
+  clause's named subject after it ("As a governor who ..., Brenn said"), else the phrase ("the attendant,
+  who ..."); a thing before "which"/"that" speaks only when it is a source (``cues.SOURCE_NOUNS``: "the
+  report, which found ..."); otherwise ("a visit which aims to ...") there is no speaker.
+- he/she: the speaker of the nearest earlier attribution within the two sentences before, else the most
+  recent person mentioned outside quoted text.
 - A role noun ("the mayor", "the Kyiv mayor"): the most recent person who carried that title ("Kyiv Mayor
   Vitali Klitschko"); else the phrase itself.
 - Anything else ("sources", "the ad"): the phrase as written.
@@ -16,7 +21,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS
+from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS, SOURCE_NOUNS
 from newsweave.analyse.entities import PersonIndex
 from newsweave.analyse.quotes import RawQuote, is_direct
 from newsweave.model import Article, EntityMention, Quote, Span
@@ -165,6 +170,49 @@ class _Linker:
             return True, None
         return True, min(found, key=lambda m: (m.span.start, _LABEL_PREF.get(m.label, 9))).canonical
 
+    def _antecedent(self, q: RawQuote, relative: str) -> str | None:
+        """The speaker of a relative clause ("X, who said ...", "the report, which found ...")."""
+        assert q.antecedent is not None
+        m = self.mentions.overlapping(q.antecedent_head or q.antecedent)
+        if m is not None:
+            return m.canonical  # the name the clause hangs on, not one inside its phrase ("a Cairo guide")
+        phrase = self.text[q.antecedent[0] : q.antecedent[1]]
+        if _PLURAL_NOUN.search(phrase):
+            return phrase  # "meteorologists who fear ...": a group, no one person of the text
+        if relative != "who" and relative != "whom":
+            # "the report, which found ...": a source; "the river, which ...", "a visit that aims ...": no one
+            noun = self.text[q.antecedent_head[0] : q.antecedent_head[1]] if q.antecedent_head else ""
+            if noun[:1].isupper() or (q.antecedent_noun and noun.lower() in SOURCE_NOUNS):
+                return phrase  # (a name the model did not tag: "The Clarion, which said ...")
+            return None
+        # "Ada Brun, a guide in Calder, who ...": the person the phrase stands beside; "at odds with Brun
+        # who ...": the person named right before "who"
+        named = self._apposed_person(q.antecedent[0]) or self._person_ending(
+            len(self.text[: q.antecedent[1]].rstrip(" ,"))
+        )
+        if named:
+            return named
+        subject = self._person_at(q.root_subject)
+        if subject and q.root_subject is not None and q.antecedent[0] < q.root_subject[0]:
+            return subject  # "As a governor who had long opposed ..., Brenn said": the main clause's subject
+        return phrase  # "the attendant, who said ...", "someone who said ...": as written
+
+    def _apposed_person(self, start: int) -> str | None:
+        """The person whose name ends right before ``start`` with a comma between ("Ada Brun, a guide")."""
+        before = self.text[max(0, start - 3) : start]
+        if not before.rstrip().endswith(","):
+            return None
+        return self._person_ending(start - (len(before) - len(before.rstrip())) - 1)
+
+    def _person_ending(self, end: int) -> str | None:
+        """The person whose mention (outside quoted text) ends at ``end``."""
+        i = bisect.bisect_left(self.person_starts, end) - 1
+        if i >= 0:
+            s, e, canonical = self.persons.mentions[i]
+            if e == end and s not in self.quoted:
+                return canonical
+        return None
+
     def _person_at(self, span: tuple[int, int] | None) -> str | None:
         if span is None:
             return None
@@ -180,14 +228,7 @@ class _Linker:
         if in_dateline:
             return name
         if q.antecedent is not None:
-            m = self.mentions.overlapping(q.antecedent)
-            if m is not None:
-                return m.canonical
-            phrase = self.text[q.antecedent[0] : q.antecedent[1]]
-            if _PLURAL_NOUN.search(phrase):
-                return phrase  # "meteorologists who fear ...": a group, no one person of the text
-            # "As a governor who had long opposed ..., Brenn said": the main clause's subject
-            return self._person_at(q.root_subject) or self._pronoun(pos) or q.speaker_text
+            return self._antecedent(q, head)
         if head in PERSON_PRONOUNS:
             return self._pronoun(pos) or q.speaker_text
         m = self.mentions.overlapping(q.speaker_head_span or q.speaker_span)
