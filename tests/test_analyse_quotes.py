@@ -199,3 +199,22 @@ def test_a_relative_clause_speaks_for_its_head_word_not_a_name_inside_or_a_thing
     for sentence, speaker in cases.items():
         quotes = _quotes(opening + sentence)
         assert [q.speaker for q, _ in quotes] == [speaker], sentence
+
+
+def test_a_place_or_a_group_in_the_source_phrase_is_not_the_person_named_in_it() -> None:
+    # "Ian Dorsey" stands where a place stands; the model tags it a person
+    storm = "The storm flattened the harbour. "
+    cases = {
+        storm + "A resident of the coastal town of Ian Dorsey told reporters that the road was gone.": (
+            "A resident of the coastal town of Ian Dorsey"
+        ),
+        storm
+        + "A fisherman in Ian Dorsey told reporters that the road was gone.": "A fisherman in Ian Dorsey",
+        "Mayor Ada Brun opened the pier. Tomas Vell worked at the Ian Dorsey branch of the bank. He said the"
+        " pier had cost too much.": "Tomas Vell",
+        # a group named by a plural noun speaks for itself; what a person said is still theirs
+        "Mayor Ada Brun opened the pier. Brun's advisers said the pier had cost too much.": "Brun's advisers",
+        "Mayor Ada Brun opened the pier. Comments of Brun suggested the pier had cost too much.": "Ada Brun",
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q, _ in _quotes(text)] == [speaker], text

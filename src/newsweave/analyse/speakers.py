@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS, SOURCE_NOUNS
 from newsweave.analyse.entities import PersonIndex
+from newsweave.analyse.names import split_title
 from newsweave.analyse.quotes import RawQuote, is_direct
 from newsweave.model import Article, EntityMention, Quote, Span
 
@@ -36,6 +37,16 @@ _IN_PHRASE = re.compile(
 # galaxy articles it changes 19 of 5,393 quote speakers, read by hand: a person named earlier had been taken
 # for the group in all of them; PolNeAR unchanged (docs/quality.md)
 _PLURAL_NOUN = re.compile(r"(?<![A-Z])\b[a-z]{3,}[^siu'\W]s$")
+# a name right after a place word is a place, whatever the model's label: "a resident of the coastal city of
+# Iter Boreale told ...", "the Islamic Movement in the Galilee", "at the Dunfermline branch" (not a bare "at":
+# "aimed at Obama")
+_AT_PLACE = re.compile(
+    r"\b(?:(?:city|town|village|county|province|state|region|district|suburb|island|capital|port|area|"
+    r"neighbourhood|neighborhood|resident|residents|native|natives)\s+of(?:\s+the)?|(?:in|near)(?:\s+the)?|at\s+the)\s+$",
+    re.IGNORECASE,
+)
+# plural nouns for what a person said or wrote: "comments of Brun" are still Brun's
+_SAID_THINGS = {"comments", "remarks", "statements", "words", "tweets", "posts", "letters", "emails", "notes"}
 _LABEL_PREF = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 RECENT_SPEAKER_SENTENCES = 2
 # a wire dateline opening a paragraph: "GAZA, Gaza Strip -- ", "KIEV (Reuters) - ", "RICHMOND, Va. (AP) — ",
@@ -144,8 +155,12 @@ class _Linker:
         persons = self.persons
         i = bisect.bisect_left(self.person_starts, before) - 1
         while i >= 0:
-            s, _e, canonical = persons.mentions[i]
-            if s not in self.quoted and (title is None or title in persons.titles.get(canonical, set())):
+            s, e, canonical = persons.mentions[i]
+            if (
+                s not in self.quoted
+                and (title is None or title in persons.titles.get(canonical, set()))
+                and not self._place_at(s, e)
+            ):
                 return canonical
             i -= 1
         return None
@@ -239,10 +254,24 @@ class _Linker:
             return appos
         if head in ROLE_NOUNS:
             return self._recent_person(pos, title=head) or q.speaker_text
+        if _PLURAL_NOUN.search(head) and not head[:1].isupper() and head not in _SAID_THINGS:
+            # "Assad's opponents", "aides to Mr. Brun", "Weibo users": a group, not the person named in it
+            return q.speaker_text
         m = self.mentions.overlapping(q.speaker_span)
-        if m is not None and m.label == "PERSON":
+        if m is not None and m.label == "PERSON" and not self._place(m):
             return m.canonical
         return q.speaker_text
+
+    def _place(self, m: EntityMention) -> bool:
+        return self._place_at(m.span.start, m.span.end)
+
+    def _place_at(self, start: int, end: int) -> bool:
+        """A name of one or two words without a title, right after a place word ("the coastal city of Iter
+        Boreale"): a place the model took for a person ("parish priest in Calder Fr Tomas Vell" is none)."""
+        words = self.text[start:end].split()
+        if len(words) > 2 or split_title(words)[0] or self.text.startswith(("'s", "’s"), end):
+            return False  # ("in Brun's government": a person's)
+        return _AT_PLACE.search(self.text, max(0, start - 40), start) is not None
 
     def remember(self, q: RawQuote, speaker: str | None) -> None:
         if speaker and q.cue_span and self.persons.labels.get(speaker) == "PERSON":
