@@ -218,3 +218,24 @@ def test_a_place_or_a_group_in_the_source_phrase_is_not_the_person_named_in_it()
     }
     for text, speaker in cases.items():
         assert [q.speaker for q, _ in _quotes(text)] == [speaker], text
+
+
+def test_the_person_named_for_an_organisation_or_a_role_is_the_speaker() -> None:
+    late = "The ferry was late again. "
+    cases = {
+        # an organisation's name or a role noun heads the source phrase; the person comes after it
+        late
+        + 'ASCL Deputy General Secretary Tomas Vell, said: "For the HTA to blame the crews is outrageous."': (
+            "Tomas Vell"
+        ),
+        late
+        + 'Local harbour commander, Ch Insp John Harker said: "This is another failure for the coast."': (
+            "John Harker"
+        ),
+        # a person after a preposition is someone else
+        late + "An aide to the harbour commander Tomas Vell said the delays were a disgrace.": (
+            "An aide to the harbour commander Tomas Vell"
+        ),
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q, _ in _quotes(text)] == [speaker], text

@@ -47,6 +47,8 @@ _AT_PLACE = re.compile(
 )
 # plural nouns for what a person said or wrote: "comments of Brun" are still Brun's
 _SAID_THINGS = {"comments", "remarks", "statements", "words", "tweets", "posts", "letters", "emails", "notes"}
+_APPOSITION_CHARS = 60  # a name in apposition between the source phrase and its cue, at most this far
+_PREPOSITION = re.compile(r"\b(?:of|in|on|at|to|from|for|with|by|near|about|against|who|which|that)\b", re.I)
 _LABEL_PREF = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 RECENT_SPEAKER_SENTENCES = 2
 # a wire dateline opening a paragraph: "GAZA, Gaza Strip -- ", "KIEV (Reuters) - ", "RICHMOND, Va. (AP) — ",
@@ -248,12 +250,17 @@ class _Linker:
             return self._pronoun(pos) or q.speaker_text
         m = self.mentions.overlapping(q.speaker_head_span or q.speaker_span)
         if m is not None:
+            if m.label != "PERSON":
+                # "President of the League, Tomas Vell, said": the person speaking for it
+                return self._named_after(q, m.span.end) or m.canonical
             return m.canonical
         appos = self._person_at(q.appos)
         if appos:
             return appos
         if head in ROLE_NOUNS:
-            return self._recent_person(pos, title=head) or q.speaker_text
+            assert q.speaker_head_span is not None
+            named = self._named_after(q, q.speaker_head_span[1])
+            return named or self._recent_person(pos, title=head) or q.speaker_text
         if _PLURAL_NOUN.search(head) and not head[:1].isupper() and head not in _SAID_THINGS:
             # "Assad's opponents", "aides to Mr. Brun", "Weibo users": a group, not the person named in it
             return q.speaker_text
@@ -261,6 +268,22 @@ class _Linker:
         if m is not None and m.label == "PERSON" and not self._place(m):
             return m.canonical
         return q.speaker_text
+
+    def _named_after(self, q: RawQuote, end: int) -> str | None:
+        """A person named in the source phrase after ``end`` (the head word or the organisation's name) and
+        before the cue, with no preposition between ("the league's chairman and former coach Tomas Vell", "a
+        masked spokesman, Abu Brun,"; not "an aide to the commander Tomas Vell")."""
+        assert q.speaker_span is not None
+        stop = q.speaker_span[1]
+        if q.cue_span is not None and stop <= q.cue_span[0] <= stop + _APPOSITION_CHARS:
+            stop = q.cue_span[0]  # up to the cue: "a masked spokesman, Abu Brun, said"
+        i = bisect.bisect_left(self.person_starts, end)
+        while i < len(self.person_starts) and self.person_starts[i] < stop:
+            s, e, canonical = self.persons.mentions[i]
+            if s not in self.quoted and not _PREPOSITION.search(self.text, end, s):
+                return canonical
+            i += 1
+        return None
 
     def _place(self, m: EntityMention) -> bool:
         return self._place_at(m.span.start, m.span.end)
