@@ -179,3 +179,63 @@ def test_a_group_named_by_a_plural_noun_speaks_for_itself() -> None:
     (an,) = analyse_articles([Article(id="a", text=text, source="x")])
     by_cue = {q.cue: q.speaker for q in an.quotes}
     assert by_cue == {"said": "Ada Brun", "fear": "meteorologists"}  # not the mayor named before
+
+
+def test_a_relative_clause_speaks_for_its_head_word_not_a_name_inside_or_a_thing() -> None:
+    opening = "Mayor Ada Brun opened the new pier on Monday. "
+    cases = {
+        # the name inside the phrase is a place; the phrase stands beside a person
+        "Tomas Vell, a ferryman in Dunmore who said the tides had changed, watched from his boat.": "Tomas Vell",
+        "The crowd cheered Tomas Vell, the former Dunmore harbourmaster, who said the pier was overdue.": (
+            "Tomas Vell"
+        ),
+        # a source speaks as written; a thing that is no source is no speaker (not the mayor named before)
+        "The harbour board's report, which found that the old pier was unsafe, was read aloud.": (
+            "The harbour board's report"
+        ),
+        "The crowd ignored an earlier ban which warned that the old pier was unsafe.": None,
+        "There are those who argue that the old pier should have stayed.": "those",
+    }
+    for sentence, speaker in cases.items():
+        quotes = _quotes(opening + sentence)
+        assert [q.speaker for q, _ in quotes] == [speaker], sentence
+
+
+def test_a_place_or_a_group_in_the_source_phrase_is_not_the_person_named_in_it() -> None:
+    # "Ian Dorsey" stands where a place stands; the model tags it a person
+    storm = "The storm flattened the harbour. "
+    cases = {
+        storm + "A resident of the coastal town of Ian Dorsey told reporters that the road was gone.": (
+            "A resident of the coastal town of Ian Dorsey"
+        ),
+        storm
+        + "A fisherman in Ian Dorsey told reporters that the road was gone.": "A fisherman in Ian Dorsey",
+        "Mayor Ada Brun opened the pier. Tomas Vell worked at the Ian Dorsey branch of the bank. He said the"
+        " pier had cost too much.": "Tomas Vell",
+        # a group named by a plural noun speaks for itself; what a person said is still theirs
+        "Mayor Ada Brun opened the pier. Brun's advisers said the pier had cost too much.": "Brun's advisers",
+        "Mayor Ada Brun opened the pier. Comments of Brun suggested the pier had cost too much.": "Ada Brun",
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q, _ in _quotes(text)] == [speaker], text
+
+
+def test_the_person_named_for_an_organisation_or_a_role_is_the_speaker() -> None:
+    late = "The ferry was late again. "
+    cases = {
+        # an organisation's name or a role noun heads the source phrase; the person comes after it
+        late
+        + 'ASCL Deputy General Secretary Tomas Vell, said: "For the HTA to blame the crews is outrageous."': (
+            "Tomas Vell"
+        ),
+        late
+        + 'Local harbour commander, Ch Insp John Harker said: "This is another failure for the coast."': (
+            "John Harker"
+        ),
+        # a person after a preposition is someone else
+        late + "An aide to the harbour commander Tomas Vell said the delays were a disgrace.": (
+            "An aide to the harbour commander Tomas Vell"
+        ),
+    }
+    for text, speaker in cases.items():
+        assert [q.speaker for q, _ in _quotes(text)] == [speaker], text

@@ -51,6 +51,8 @@ class RawQuote:
     speaker_head: str | None = None  # lower-cased head word of the source phrase (pronoun, role noun, name)
     speaker_head_span: tuple[int, int] | None = None
     antecedent: tuple[int, int] | None = None  # for "who": the phrase the relative clause hangs on
+    antecedent_head: tuple[int, int] | None = None  # the head word of that phrase
+    antecedent_noun: bool = False  # whether that head is a common noun (not a name or a pronoun)
     appos: tuple[int, int] | None = None  # a name in apposition ("Kyiv's Mayor, Vitali Klitschko")
     root_subject: tuple[int, int] | None = None  # subject of the sentence's main verb (for cataphora)
     strong: bool = False
@@ -298,6 +300,8 @@ def parse_attributions(parsed: list[ParsedSentence], seg_spans: list[tuple[int, 
                 if antecedent is not None:
                     al, ar = _phrase(antecedent)
                     q.antecedent = _range(ps, al, ar)
+                    q.antecedent_head = _tok_span(ps, antecedent)
+                    q.antecedent_noun = pos(antecedent) == "NOUN"
                 appos = next((c for c in src.children if c.dep_ == "appos" and pos(c) == "PROPN"), None)
                 if appos is not None:
                     q.appos = _tok_span(ps, appos)

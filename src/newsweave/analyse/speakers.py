@@ -1,10 +1,15 @@
 """Link each quote's source phrase to an entity.
 
 - A name: the entity mention on the head word of the source phrase.
-- "who": the mention on the antecedent of the relative clause; a plural common noun there is the speaker as
+- "who", "which", "that": the mention on the head word of the antecedent of the relative clause (not a name
+  inside its phrase: "a guide in Cairo who ..." is no Cairo); a plural common noun there is the speaker as
   written ("meteorologists who fear ...", "his bandmates, who say ..."): a group, not the last person named.
-- he/she (and "who" without a named antecedent): the speaker of the nearest earlier attribution within the
-  two sentences before, else the most recent person mentioned outside quoted text.
+  A singular "who" antecedent is the person it stands beside ("Ada Brun, a guide, who ..."), the main
+  clause's named subject after it ("As a governor who ..., Brenn said"), else the phrase ("the attendant,
+  who ..."); a thing before "which"/"that" speaks only when it is a source (``cues.SOURCE_NOUNS``: "the
+  report, which found ..."); otherwise ("a visit which aims to ...") there is no speaker.
+- he/she: the speaker of the nearest earlier attribution within the two sentences before, else the most
+  recent person mentioned outside quoted text.
 - A role noun ("the mayor", "the Kyiv mayor"): the most recent person who carried that title ("Kyiv Mayor
   Vitali Klitschko"); else the phrase itself.
 - Anything else ("sources", "the ad"): the phrase as written.
@@ -16,8 +21,9 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS
+from newsweave.analyse.cues import PERSON_PRONOUNS, ROLE_NOUNS, SOURCE_NOUNS
 from newsweave.analyse.entities import PersonIndex
+from newsweave.analyse.names import split_title
 from newsweave.analyse.quotes import RawQuote, is_direct
 from newsweave.model import Article, EntityMention, Quote, Span
 
@@ -31,6 +37,18 @@ _IN_PHRASE = re.compile(
 # galaxy articles it changes 19 of 5,393 quote speakers, read by hand: a person named earlier had been taken
 # for the group in all of them; PolNeAR unchanged (docs/quality.md)
 _PLURAL_NOUN = re.compile(r"(?<![A-Z])\b[a-z]{3,}[^siu'\W]s$")
+# a name right after a place word is a place, whatever the model's label: "a resident of the coastal city of
+# Iter Boreale told ...", "the Islamic Movement in the Galilee", "at the Dunfermline branch" (not a bare "at":
+# "aimed at Obama")
+_AT_PLACE = re.compile(
+    r"\b(?:(?:city|town|village|county|province|state|region|district|suburb|island|capital|port|area|"
+    r"neighbourhood|neighborhood|resident|residents|native|natives)\s+of(?:\s+the)?|(?:in|near)(?:\s+the)?|at\s+the)\s+$",
+    re.IGNORECASE,
+)
+# plural nouns for what a person said or wrote: "comments of Brun" are still Brun's
+_SAID_THINGS = {"comments", "remarks", "statements", "words", "tweets", "posts", "letters", "emails", "notes"}
+_APPOSITION_CHARS = 60  # a name in apposition between the source phrase and its cue, at most this far
+_PREPOSITION = re.compile(r"\b(?:of|in|on|at|to|from|for|with|by|near|about|against|who|which|that)\b", re.I)
 _LABEL_PREF = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 RECENT_SPEAKER_SENTENCES = 2
 # a wire dateline opening a paragraph: "GAZA, Gaza Strip -- ", "KIEV (Reuters) - ", "RICHMOND, Va. (AP) — ",
@@ -139,8 +157,12 @@ class _Linker:
         persons = self.persons
         i = bisect.bisect_left(self.person_starts, before) - 1
         while i >= 0:
-            s, _e, canonical = persons.mentions[i]
-            if s not in self.quoted and (title is None or title in persons.titles.get(canonical, set())):
+            s, e, canonical = persons.mentions[i]
+            if (
+                s not in self.quoted
+                and (title is None or title in persons.titles.get(canonical, set()))
+                and not self._place_at(s, e)
+            ):
                 return canonical
             i -= 1
         return None
@@ -165,6 +187,49 @@ class _Linker:
             return True, None
         return True, min(found, key=lambda m: (m.span.start, _LABEL_PREF.get(m.label, 9))).canonical
 
+    def _antecedent(self, q: RawQuote, relative: str) -> str | None:
+        """The speaker of a relative clause ("X, who said ...", "the report, which found ...")."""
+        assert q.antecedent is not None
+        m = self.mentions.overlapping(q.antecedent_head or q.antecedent)
+        if m is not None:
+            return m.canonical  # the name the clause hangs on, not one inside its phrase ("a Cairo guide")
+        phrase = self.text[q.antecedent[0] : q.antecedent[1]]
+        if _PLURAL_NOUN.search(phrase):
+            return phrase  # "meteorologists who fear ...": a group, no one person of the text
+        if relative != "who" and relative != "whom":
+            # "the report, which found ...": a source; "the river, which ...", "a visit that aims ...": no one
+            noun = self.text[q.antecedent_head[0] : q.antecedent_head[1]] if q.antecedent_head else ""
+            if noun[:1].isupper() or (q.antecedent_noun and noun.lower() in SOURCE_NOUNS):
+                return phrase  # (a name the model did not tag: "The Clarion, which said ...")
+            return None
+        # "Ada Brun, a guide in Calder, who ...": the person the phrase stands beside; "at odds with Brun
+        # who ...": the person named right before "who"
+        named = self._apposed_person(q.antecedent[0]) or self._person_ending(
+            len(self.text[: q.antecedent[1]].rstrip(" ,"))
+        )
+        if named:
+            return named
+        subject = self._person_at(q.root_subject)
+        if subject and q.root_subject is not None and q.antecedent[0] < q.root_subject[0]:
+            return subject  # "As a governor who had long opposed ..., Brenn said": the main clause's subject
+        return phrase  # "the attendant, who said ...", "someone who said ...": as written
+
+    def _apposed_person(self, start: int) -> str | None:
+        """The person whose name ends right before ``start`` with a comma between ("Ada Brun, a guide")."""
+        before = self.text[max(0, start - 3) : start]
+        if not before.rstrip().endswith(","):
+            return None
+        return self._person_ending(start - (len(before) - len(before.rstrip())) - 1)
+
+    def _person_ending(self, end: int) -> str | None:
+        """The person whose mention (outside quoted text) ends at ``end``."""
+        i = bisect.bisect_left(self.person_starts, end) - 1
+        if i >= 0:
+            s, e, canonical = self.persons.mentions[i]
+            if e == end and s not in self.quoted:
+                return canonical
+        return None
+
     def _person_at(self, span: tuple[int, int] | None) -> str | None:
         if span is None:
             return None
@@ -180,28 +245,56 @@ class _Linker:
         if in_dateline:
             return name
         if q.antecedent is not None:
-            m = self.mentions.overlapping(q.antecedent)
-            if m is not None:
-                return m.canonical
-            phrase = self.text[q.antecedent[0] : q.antecedent[1]]
-            if _PLURAL_NOUN.search(phrase):
-                return phrase  # "meteorologists who fear ...": a group, no one person of the text
-            # "As a governor who had long opposed ..., Brenn said": the main clause's subject
-            return self._person_at(q.root_subject) or self._pronoun(pos) or q.speaker_text
+            return self._antecedent(q, head)
         if head in PERSON_PRONOUNS:
             return self._pronoun(pos) or q.speaker_text
         m = self.mentions.overlapping(q.speaker_head_span or q.speaker_span)
         if m is not None:
+            if m.label != "PERSON":
+                # "President of the League, Tomas Vell, said": the person speaking for it
+                return self._named_after(q, m.span.end) or m.canonical
             return m.canonical
         appos = self._person_at(q.appos)
         if appos:
             return appos
         if head in ROLE_NOUNS:
-            return self._recent_person(pos, title=head) or q.speaker_text
+            assert q.speaker_head_span is not None
+            named = self._named_after(q, q.speaker_head_span[1])
+            return named or self._recent_person(pos, title=head) or q.speaker_text
+        if _PLURAL_NOUN.search(head) and not head[:1].isupper() and head not in _SAID_THINGS:
+            # "Assad's opponents", "aides to Mr. Brun", "Weibo users": a group, not the person named in it
+            return q.speaker_text
         m = self.mentions.overlapping(q.speaker_span)
-        if m is not None and m.label == "PERSON":
+        if m is not None and m.label == "PERSON" and not self._place(m):
             return m.canonical
         return q.speaker_text
+
+    def _named_after(self, q: RawQuote, end: int) -> str | None:
+        """A person named in the source phrase after ``end`` (the head word or the organisation's name) and
+        before the cue, with no preposition between ("the league's chairman and former coach Tomas Vell", "a
+        masked spokesman, Abu Brun,"; not "an aide to the commander Tomas Vell")."""
+        assert q.speaker_span is not None
+        stop = q.speaker_span[1]
+        if q.cue_span is not None and stop <= q.cue_span[0] <= stop + _APPOSITION_CHARS:
+            stop = q.cue_span[0]  # up to the cue: "a masked spokesman, Abu Brun, said"
+        i = bisect.bisect_left(self.person_starts, end)
+        while i < len(self.person_starts) and self.person_starts[i] < stop:
+            s, e, canonical = self.persons.mentions[i]
+            if s not in self.quoted and not _PREPOSITION.search(self.text, end, s):
+                return canonical
+            i += 1
+        return None
+
+    def _place(self, m: EntityMention) -> bool:
+        return self._place_at(m.span.start, m.span.end)
+
+    def _place_at(self, start: int, end: int) -> bool:
+        """A name of one or two words without a title, right after a place word ("the coastal city of Iter
+        Boreale"): a place the model took for a person ("parish priest in Calder Fr Tomas Vell" is none)."""
+        words = self.text[start:end].split()
+        if len(words) > 2 or split_title(words)[0] or self.text.startswith(("'s", "’s"), end):
+            return False  # ("in Brun's government": a person's)
+        return _AT_PLACE.search(self.text, max(0, start - 40), start) is not None
 
     def remember(self, q: RawQuote, speaker: str | None) -> None:
         if speaker and q.cue_span and self.persons.labels.get(speaker) == "PERSON":
