@@ -305,3 +305,17 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     (a,) = list(read_inputs(["-"]))
     assert isinstance(a, Article) and a.title == "From a pipe" and a.origin.path == "<stdin>"
     assert a.source is None or a.source == "stdin"
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_warc_cut_inside_a_page_is_a_rejection_not_a_shorter_article(tmp_path: Path, gz: bool) -> None:
+    data, offsets = _warc(gz)
+    end = len(data)
+    # the last record ends in the middle of its HTML: its page must not be stored as a shorter article
+    cut = offsets[2] + (end - offsets[2]) * 2 // 3
+    f = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    f.write_bytes(bytes(data[:cut]))
+    arts, rej = _read([f])
+    assert [a.title for a in arts] == ["Story 0", "Story 1"]
+    assert len(rej) == 1 and rej[0].path == str(f), rej
+    assert rej[0].position == f"byte {offsets[2]}" and "truncated" in rej[0].reason
