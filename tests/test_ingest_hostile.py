@@ -319,3 +319,29 @@ def test_warc_cut_inside_a_page_is_a_rejection_not_a_shorter_article(tmp_path: P
     assert [a.title for a in arts] == ["Story 0", "Story 1"]
     assert len(rej) == 1 and rej[0].path == str(f), rej
     assert rej[0].position == f"byte {offsets[2]}" and "truncated" in rej[0].reason
+
+
+def test_json_nested_too_deeply_is_one_rejection_and_the_file_goes_on(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000  # Python's json recurses once per level: RecursionError
+    good = [json.dumps({"title": t, "text": f"{BODY} {t}."}) for t in ("One", "Two", "Three")]
+    lines = tmp_path / "export.jsonl"
+    lines.write_text(
+        "\n".join([good[0], '{"text": ' + deep + "}", good[1], good[2]]) + "\n", encoding="utf-8"
+    )
+    first_deep = tmp_path / "first.jsonl"
+    first_deep.write_text("\n".join(['{"x": ' + deep + "}", good[0]]) + "\n", encoding="utf-8")
+    whole = tmp_path / "whole.json"
+    whole.write_text(deep, encoding="utf-8")
+    arts, rej = _read([lines, first_deep, whole])
+    assert [(a.title, a.origin.path) for a in arts] == [
+        ("One", str(lines)),
+        ("Two", str(lines)),
+        ("Three", str(lines)),
+        ("One", str(first_deep)),
+    ]
+    assert [(r.path, r.position) for r in rej] == [
+        (str(lines), "line 2"),
+        (str(first_deep), "line 1"),
+        (str(whole), ""),
+    ]
+    assert all("nested too deeply" in r.reason for r in rej), rej

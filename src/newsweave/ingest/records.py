@@ -47,6 +47,7 @@ _LIST_KEYS = ("articles", "items", "data", "records", "results", "entries", "doc
 
 
 BINARY = "binary data, not text"  # the reason decode_bytes gives a whole file
+TOO_DEEP = "JSON nested too deeply to read (over Python's recursion limit)"
 
 
 def stream_error_reason(e: Exception) -> str:
@@ -154,6 +155,9 @@ def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article 
     except json.JSONDecodeError as e:
         yield Rejected(path, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "json")
         return
+    except RecursionError:
+        yield Rejected(path, "", TOO_DEEP, "json")
+        return
     records: list[Any]
     if isinstance(doc, list):
         records = doc
@@ -208,6 +212,9 @@ def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator
             record = json.loads(line)
         except json.JSONDecodeError as e:
             yield Rejected(path, f"line {lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "jsonl")
+            continue
+        except RecursionError:  # one line of "[[[[..." loses that line, not the rest of the file
+            yield Rejected(path, f"line {lineno}", TOO_DEEP, "jsonl")
             continue
         yield record_article(record, path, f"line {lineno}", "jsonl", options)
 

@@ -85,6 +85,8 @@ def json_kind(head: bytes) -> str | None:
         json.loads(first)
     except json.JSONDecodeError:
         return "json"  # an object spread over several lines
+    except RecursionError:
+        pass  # a first line nested too deeply to parse: its reader rejects it, the rest decides
     if not rest.strip():
         return None  # one object on one line: JSON and JSONL alike, the name decides
     return "jsonl" if rest.lstrip().startswith("{") else "json"
