@@ -345,3 +345,33 @@ def test_json_nested_too_deeply_is_one_rejection_and_the_file_goes_on(tmp_path: 
         (str(whole), ""),
     ]
     assert all("nested too deeply" in r.reason for r in rej), rej
+
+
+def test_html_page_with_too_many_elements_is_refused_before_extraction(tmp_path: Path) -> None:
+    from newsweave.ingest.html import MAX_PAGE_ELEMENTS
+
+    paras = "<p>The pier was rebuilt.</p>" * (MAX_PAGE_ELEMENTS + 10)  # extraction time grows as n squared
+    page = f"<html><head><title>Many</title></head><body><article>{paras}</article></body></html>"
+    html = tmp_path / "many.html"
+    html.write_text(page, encoding="utf-8")
+    export = tmp_path / "crawl.jsonl"
+    good = json.dumps({"title": "Pier", "text": BODY})
+    export.write_text(good + "\n" + json.dumps({"url": "https://a.example/many", "html": page}) + "\n")
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    for i, body in enumerate([page.encode(), _page(1)]):
+        rec = writer.create_warc_record(
+            f"https://a.example/{i}", "response", payload=io.BytesIO(body), http_headers=http
+        )
+        writer.write_record(rec)
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(buf.getvalue())
+    arts, rej = _read([html, export, warc])
+    assert [a.title for a in arts] == ["Pier", "Story 1"]
+    assert [(r.path, r.position) for r in rej] == [
+        (str(html), ""),
+        (str(export), "line 2"),
+        (str(warc), "byte 0"),
+    ]
+    assert all(f"over the limit of {MAX_PAGE_ELEMENTS}" in r.reason for r in rej), rej

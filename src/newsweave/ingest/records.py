@@ -143,6 +143,8 @@ def record_article(
         if isinstance(fields, str):
             return Rejected(path, position, fields, fmt)
         return build_article(fields, path, position, fmt, options.source)
+    except InputError as e:  # a record refused with its reason (an HTML page over the element limit)
+        return Rejected(path, position, e.reason, fmt)
     except Exception as e:  # one odd record is rejected with its reason; the file's other records go on
         log.warning("%s %s: unexpected error", path, position, exc_info=True)
         return Rejected(path, position, f"unexpected error: {type(e).__name__}: {e}", fmt)

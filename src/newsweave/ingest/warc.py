@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from newsweave.errors import InputError
 from newsweave.ingest.build import build_article
 from newsweave.ingest.html import extract_page
 from newsweave.ingest.options import IngestOptions
@@ -124,7 +125,10 @@ def _record_article(
         )
     if not payload.strip():
         return Rejected(path, position, "empty HTML response", "warc")
-    fields = extract_page(payload, url)
+    try:
+        fields = extract_page(payload, url)
+    except InputError as e:  # a page refused with its reason; the archive's other records go on
+        return Rejected(path, position, e.reason, "warc")
     if fields is None:
         return Rejected(path, position, f"no article text found in the HTML of {url}", "warc")
     return build_article(fields, path, position, "warc", options.source)
