@@ -145,6 +145,23 @@ def test_rss_content_encoded_over_description(tmp_path: Path) -> None:
     assert b.text == "The ferry timetable changes next week." and b.origin.position == "entry 2"
 
 
+def test_feed_titles_marked_as_html_are_read_as_text(tmp_path: Path) -> None:
+    body = '<content type="html">&lt;p&gt;The ferry timetable changes next week, the port said.&lt;/p&gt;</content>'
+    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>
+<entry><title type="html">Ferry &lt;b&gt;timetable&lt;/b&gt; changes</title><id>1</id>{body}</entry>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Pier <em>vote</em> today</div></title>
+<id>2</id>{body.replace("ferry", "pier")}</entry>
+<entry><title type="text">5 &lt; 6 &amp; rising</title><id>3</id>{body.replace("ferry", "bus")}</entry>
+</feed>"""
+    rss = """<rss version="2.0"><channel><title>Gazette</title>
+<item><title>Tom &amp;amp; Jerry &lt;i&gt;return&lt;/i&gt;</title><description>The cartoon pair return to the
+harbour cinema next week, its owner said on Monday.</description></item></channel></rss>"""
+    (tmp_path / "a.atom").write_text(atom, encoding="utf-8")
+    (tmp_path / "b.rss").write_text(rss, encoding="utf-8")
+    titles = [a.title for a in _arts([tmp_path / "a.atom", tmp_path / "b.rss"])]
+    assert titles == ["Ferry timetable changes", "Pier vote today", "5 < 6 & rising", "Tom & Jerry return"]
+
+
 def test_feed_title_names_the_outlet_without_its_section() -> None:
     from newsweave.ingest.feeds import outlet_of_feed_title
 
