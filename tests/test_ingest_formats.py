@@ -237,3 +237,19 @@ def test_folder_notes_are_skipped_when_walking_but_read_when_named(tmp_path: Pat
     assert [Path(a.origin.path).name for a in got] == ["report.txt"]
     named = list(read_inputs([str(tmp_path / "README.md")], IngestOptions()))
     assert len(named) == 1 and Path(named[0].origin.path).name == "README.md"
+
+
+def test_json_lines_whose_first_record_is_longer_than_the_sniffed_head(tmp_path: Path) -> None:
+    from newsweave.ingest.reader import HEAD_BYTES
+
+    long_text = (BODY + "\n") * (HEAD_BYTES // len(BODY) + 10)  # the first line does not end in the head
+    lines = [{"title": "Long report", "text": long_text}, {"title": "Short one", "text": BODY + " Again."}]
+    data = "\n".join(json.dumps(r) for r in lines) + "\n"
+    names = ["export.jsonl", "export.ndjson", "download", "export.json"]
+    for name in names:
+        (tmp_path / name).write_text(data, encoding="utf-8")
+    (tmp_path / "export.jsonl.gz").write_bytes(gzip.compress(data.encode()))
+    for name in [*names, "export.jsonl.gz"]:
+        arts = _arts([tmp_path / name])
+        assert [a.title for a in arts] == ["Long report", "Short one"], name
+        assert [a.origin.position for a in arts] == ["line 1", "line 2"], name

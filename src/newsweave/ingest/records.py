@@ -155,6 +155,11 @@ def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article 
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
+        if e.msg == "Extra data" and e.lineno > 1 and text.lstrip("\ufeff \t\r\n").startswith("{"):
+            # one object, then more on the next lines: JSON Lines whose first line was too long for
+            # the sniffer to see whole (a record with a long article), read as such
+            yield from read_jsonl(io.BytesIO(text.encode("utf-8")), path, options)
+            return
         yield Rejected(path, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "json")
         return
     except RecursionError:
