@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsweave.cli import app as cli
+from newsweave.errors import NewsweaveError
 
 ARTICLE = """Title: Ferry line adds two boats
 Source: Elmsworth Post
@@ -34,3 +41,23 @@ def test_an_html_report_to_a_missing_folder_or_a_folder_is_a_usage_error(tmp_pat
         assert "Traceback" not in r.stderr and r.stderr.startswith("error: --html "), r.stderr
         assert "no folder" in r.stderr or "a folder, not a file" in r.stderr
     assert not missing.parent.exists()
+
+
+def test_serve_on_a_busy_port_says_so_and_port_0_shows_the_port_chosen(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    started: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw) or app.state.store.close())
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(cli, ["serve", "--db", str(demo_store), "--port", str(port), "--read-only"])
+    assert isinstance(r.exception, NewsweaveError) and not started, r.output  # was: "serving", then exit 3
+    assert str(r.exception) == f"cannot listen on 127.0.0.1:{port}: Address already in use"
+    r = CliRunner().invoke(cli, ["serve", "--db", str(demo_store), "--port", "0", "--read-only"])
+    assert r.exit_code == 0, r.output
+    chosen = started.pop()["port"]  # was 0, and the URL printed said ":0/"
+    assert chosen > 0 and f"http://127.0.0.1:{chosen}/" in r.output
