@@ -145,6 +145,23 @@ def test_rss_content_encoded_over_description(tmp_path: Path) -> None:
     assert b.text == "The ferry timetable changes next week." and b.origin.position == "entry 2"
 
 
+def test_feed_titles_marked_as_html_are_read_as_text(tmp_path: Path) -> None:
+    body = '<content type="html">&lt;p&gt;The ferry timetable changes next week, the port said.&lt;/p&gt;</content>'
+    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>
+<entry><title type="html">Ferry &lt;b&gt;timetable&lt;/b&gt; changes</title><id>1</id>{body}</entry>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Pier <em>vote</em> today</div></title>
+<id>2</id>{body.replace("ferry", "pier")}</entry>
+<entry><title type="text">5 &lt; 6 &amp; rising</title><id>3</id>{body.replace("ferry", "bus")}</entry>
+</feed>"""
+    rss = """<rss version="2.0"><channel><title>Gazette</title>
+<item><title>Tom &amp;amp; Jerry &lt;i&gt;return&lt;/i&gt;</title><description>The cartoon pair return to the
+harbour cinema next week, its owner said on Monday.</description></item></channel></rss>"""
+    (tmp_path / "a.atom").write_text(atom, encoding="utf-8")
+    (tmp_path / "b.rss").write_text(rss, encoding="utf-8")
+    titles = [a.title for a in _arts([tmp_path / "a.atom", tmp_path / "b.rss"])]
+    assert titles == ["Ferry timetable changes", "Pier vote today", "5 < 6 & rising", "Tom & Jerry return"]
+
+
 def test_feed_title_names_the_outlet_without_its_section() -> None:
     from newsweave.ingest.feeds import outlet_of_feed_title
 
@@ -220,3 +237,19 @@ def test_folder_notes_are_skipped_when_walking_but_read_when_named(tmp_path: Pat
     assert [Path(a.origin.path).name for a in got] == ["report.txt"]
     named = list(read_inputs([str(tmp_path / "README.md")], IngestOptions()))
     assert len(named) == 1 and Path(named[0].origin.path).name == "README.md"
+
+
+def test_json_lines_whose_first_record_is_longer_than_the_sniffed_head(tmp_path: Path) -> None:
+    from newsweave.ingest.reader import HEAD_BYTES
+
+    long_text = (BODY + "\n") * (HEAD_BYTES // len(BODY) + 10)  # the first line does not end in the head
+    lines = [{"title": "Long report", "text": long_text}, {"title": "Short one", "text": BODY + " Again."}]
+    data = "\n".join(json.dumps(r) for r in lines) + "\n"
+    names = ["export.jsonl", "export.ndjson", "download", "export.json"]
+    for name in names:
+        (tmp_path / name).write_text(data, encoding="utf-8")
+    (tmp_path / "export.jsonl.gz").write_bytes(gzip.compress(data.encode()))
+    for name in [*names, "export.jsonl.gz"]:
+        arts = _arts([tmp_path / name])
+        assert [a.title for a in arts] == ["Long report", "Short one"], name
+        assert [a.origin.position for a in arts] == ["line 1", "line 2"], name

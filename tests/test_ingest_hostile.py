@@ -305,3 +305,73 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     (a,) = list(read_inputs(["-"]))
     assert isinstance(a, Article) and a.title == "From a pipe" and a.origin.path == "<stdin>"
     assert a.source is None or a.source == "stdin"
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_warc_cut_inside_a_page_is_a_rejection_not_a_shorter_article(tmp_path: Path, gz: bool) -> None:
+    data, offsets = _warc(gz)
+    end = len(data)
+    # the last record ends in the middle of its HTML: its page must not be stored as a shorter article
+    cut = offsets[2] + (end - offsets[2]) * 2 // 3
+    f = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    f.write_bytes(bytes(data[:cut]))
+    arts, rej = _read([f])
+    assert [a.title for a in arts] == ["Story 0", "Story 1"]
+    assert len(rej) == 1 and rej[0].path == str(f), rej
+    assert rej[0].position == f"byte {offsets[2]}" and "truncated" in rej[0].reason
+
+
+def test_json_nested_too_deeply_is_one_rejection_and_the_file_goes_on(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000  # Python's json recurses once per level: RecursionError
+    good = [json.dumps({"title": t, "text": f"{BODY} {t}."}) for t in ("One", "Two", "Three")]
+    lines = tmp_path / "export.jsonl"
+    lines.write_text(
+        "\n".join([good[0], '{"text": ' + deep + "}", good[1], good[2]]) + "\n", encoding="utf-8"
+    )
+    first_deep = tmp_path / "first.jsonl"
+    first_deep.write_text("\n".join(['{"x": ' + deep + "}", good[0]]) + "\n", encoding="utf-8")
+    whole = tmp_path / "whole.json"
+    whole.write_text(deep, encoding="utf-8")
+    arts, rej = _read([lines, first_deep, whole])
+    assert [(a.title, a.origin.path) for a in arts] == [
+        ("One", str(lines)),
+        ("Two", str(lines)),
+        ("Three", str(lines)),
+        ("One", str(first_deep)),
+    ]
+    assert [(r.path, r.position) for r in rej] == [
+        (str(lines), "line 2"),
+        (str(first_deep), "line 1"),
+        (str(whole), ""),
+    ]
+    assert all("nested too deeply" in r.reason for r in rej), rej
+
+
+def test_html_page_with_too_many_elements_is_refused_before_extraction(tmp_path: Path) -> None:
+    from newsweave.ingest.html import MAX_PAGE_ELEMENTS
+
+    paras = "<p>The pier was rebuilt.</p>" * (MAX_PAGE_ELEMENTS + 10)  # extraction time grows as n squared
+    page = f"<html><head><title>Many</title></head><body><article>{paras}</article></body></html>"
+    html = tmp_path / "many.html"
+    html.write_text(page, encoding="utf-8")
+    export = tmp_path / "crawl.jsonl"
+    good = json.dumps({"title": "Pier", "text": BODY})
+    export.write_text(good + "\n" + json.dumps({"url": "https://a.example/many", "html": page}) + "\n")
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    for i, body in enumerate([page.encode(), _page(1)]):
+        rec = writer.create_warc_record(
+            f"https://a.example/{i}", "response", payload=io.BytesIO(body), http_headers=http
+        )
+        writer.write_record(rec)
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(buf.getvalue())
+    arts, rej = _read([html, export, warc])
+    assert [a.title for a in arts] == ["Pier", "Story 1"]
+    assert [(r.path, r.position) for r in rej] == [
+        (str(html), ""),
+        (str(export), "line 2"),
+        (str(warc), "byte 0"),
+    ]
+    assert all(f"over the limit of {MAX_PAGE_ELEMENTS}" in r.reason for r in rej), rej

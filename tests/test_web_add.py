@@ -212,6 +212,9 @@ def test_bad_requests_answer_with_the_reason(web) -> None:
         web, "POST", "/api/articles", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert r.status_code == 400 and "does not parse" in r.json()["detail"]
+    deep = b"[" * 100_000 + b"]" * 100_000  # parses to nothing but Python's parser recurses per level
+    r = _call(web, "POST", "/api/articles", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "nested too deeply" in r.json()["detail"]
     r = _call(web, "POST", "/api/articles", content=b"<x/>", headers={"content-type": "image/svg+xml"})
     assert r.status_code == 415
     r = _call(web, "POST", "/api/articles", data={"text": "  "}, files=[("files", ("", b"", "text/plain"))])

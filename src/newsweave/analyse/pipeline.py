@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -27,6 +26,7 @@ from newsweave.analyse.quotemarks import find_segments
 from newsweave.analyse.quotes import _inside, extract_raw_quotes, subject_names
 from newsweave.analyse.speakers import link_speakers
 from newsweave.model import Analysis, Article, Entity, EntityMention, Sentence, Span
+from newsweave.workers import worker_pool
 
 log = logging.getLogger(__name__)
 AUTO_MIN_ARTICLES = 64
@@ -292,7 +292,7 @@ def _analyse_all(articles: list[Article], options: AnalyseOptions) -> list[Analy
     chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
     if n_process > 1 and len(chunks) > 1:
         ctx = multiprocessing.get_context("fork")
-        with _calm_gc(), ProcessPoolExecutor(max_workers=n_process, mp_context=ctx) as pool:
+        with _calm_gc(), worker_pool(n_process, ctx) as pool:
             results = pool.map(_worker, [(c, options) for c in chunks])
             return [a for part in results for a in part]
     out: list[Analysis] = []

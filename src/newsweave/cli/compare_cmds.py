@@ -27,6 +27,16 @@ def _analyse(articles, enabled: bool):
         return None
 
 
+def _check_html_target(html: Path | None) -> None:
+    """Refuse an ``--html`` FILE that cannot be written before comparing (which takes seconds)."""
+    if html is None:
+        return
+    if html.is_dir():
+        raise UsageError(f"--html {html}: a folder, not a file")
+    if not html.parent.is_dir():
+        raise UsageError(f"--html {html}: no folder {html.parent}")
+
+
 def _emit(comparison, as_json: bool, md: bool, html: Path | None, texts: dict[str, str]) -> None:
     from newsweave.cli.common import console
     from newsweave.report import json_report
@@ -34,7 +44,10 @@ def _emit(comparison, as_json: bool, md: bool, html: Path | None, texts: dict[st
     if html is not None:
         from newsweave.report.html import render_html
 
-        html.write_text(render_html(comparison, texts), encoding="utf-8")
+        try:
+            html.write_text(render_html(comparison, texts), encoding="utf-8")
+        except OSError as e:  # permission denied, disk full: said in one line, not a traceback
+            raise NewsweaveError(f"cannot write {html}: {e.strerror or e}") from e
         if not as_json and not md:
             console.print(f"wrote {html}")
     if as_json:
@@ -83,6 +96,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Compare the articles of one story, source by source, with evidence (no store needed)."""
         from newsweave.compare import compare_articles, load_articles
 
+        _check_html_target(html)
         articles, rejected = load_articles(paths)
         for r in rejected:
             log.warning("rejected %s %s: %s", r.path, r.position, r.reason)
@@ -117,6 +131,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from newsweave.embed_store import TextCache
         from newsweave.views.comparison import StoryCompareOptions, compare_story, save_computed
 
+        _check_html_target(html)
         store = open_store(db, read_only=True)  # names a missing store; never creates one
         try:
             cache = TextCache.of_store(store)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 
 import typer
 
 from newsweave.cli.common import DbOption, err_console
-from newsweave.errors import NotFoundError, UsageError
+from newsweave.errors import NewsweaveError, NotFoundError, UsageError
 
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 # A token shorter than this is guessable by trying; 16 characters of `secrets.token_urlsafe` are ~96 bits.
@@ -22,6 +23,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def free_port(host: str, port: int) -> int:
+    """``port`` if it can be listened on at ``host`` now (port 0: a free port chosen by the system);
+    NewsweaveError naming the address and the reason (in use, not an address of this machine) if not.
+    The probe socket is closed again at once: the server binds the port itself just after."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            if hasattr(socket, "SO_REUSEADDR"):  # as the server binds: a port in TIME_WAIT is free
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+            return int(probe.getsockname()[1])
+    except OSError as e:
+        shown = f"[{host}]" if ":" in host else host
+        raise NewsweaveError(f"cannot listen on {shown}:{port}: {e.strerror or e}") from e
 
 
 def serve(
@@ -63,6 +80,7 @@ def serve(
         raise UsageError("--host must not be empty")
     if prepare and read_only:
         raise UsageError("--prepare and --read-only: a read-only server adds no articles to prepare")
+    port = free_port(host, port)  # before the store is opened: a busy port is one line, exit 1
     loopback = is_loopback(host)
     hosts = ("*",) if not loopback else WebOptions().allowed_hosts
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:

@@ -124,7 +124,10 @@ def page_article(result: FetchResult, options: IngestOptions, position: str = ""
         decode_bytes(result.body)  # refuses binary data with a clear reason before trafilatura sees it
     except InputError as e:
         return Rejected(result.final_url, position, e.reason, "html")
-    fields = extract_page(result.body, result.final_url)
+    try:
+        fields = extract_page(result.body, result.final_url)
+    except InputError as e:  # a page too large to extract in bounded time
+        return Rejected(result.final_url, position, e.reason, "html")
     if fields is None:
         return Rejected(result.final_url, position, "no article text found in the HTML page", "html")
     return build_article(

@@ -59,6 +59,19 @@ def _entry_text(entry: Any) -> tuple[str, str | None]:
     return text, other_text or None
 
 
+def _plain_title(entry: Any) -> str | None:
+    """The entry's title as text: a title the feed marks as HTML or XHTML (an Atom ``type="html"``, or an
+    RSS title holding escaped markup) has its tags dropped and entities decoded ("Tom &amp; Jerry <b>x</b>"
+    is "Tom & Jerry x"); a plain-text title is kept as written, "<" and "&" included."""
+    title = entry.get("title")
+    if not title:
+        return title
+    kind = (entry.get("title_detail") or {}).get("type") or ""
+    if "html" not in kind:
+        return str(title)
+    return " ".join(fragment_to_text(title).split()) or None
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     """One feed entry as read: the Article (or why not), with what following a feed needs besides.
@@ -101,7 +114,7 @@ def feed_entries(text: str, path: str, options: IngestOptions) -> Iterator[FeedE
         src = entry.get("source") or {}
         fields = Fields(
             text=body.strip(),
-            title=entry.get("title"),
+            title=_plain_title(entry),
             summary=summary,
             byline=entry.get("author"),
             url=entry.get("link"),

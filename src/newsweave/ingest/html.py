@@ -50,6 +50,13 @@ EXTRACT_SETTINGS: dict[str, Any] = {
 # A "main text" shorter than this is a navigation scrap, not an article (a page of links gives "Home").
 # (1 of the 250 l3s-gn1 pages has a gold body under 10 words; refusing it costs less than storing scraps.)
 MIN_PAGE_WORDS = 10
+# Most elements (start tags) of a page handed to the extractors. trafilatura's and jusText's time grows
+# with the square of the element count (a page of 10,000 paragraphs: 1.5 s; 40,000: 17 s; 500,000, a
+# 4 MB file: hours, with jusText slower still), so a hostile page could hold `add` or the server's
+# writer for hours. The largest of the 500 real pages in ../shared/data (fundus-pages, l3s-gn1,
+# trafilatura-eval-en) has 5,535; 25,000 leaves 4.5 times that, at about 6 s of extraction.
+MAX_PAGE_ELEMENTS = 25_000
+_START_TAG = re.compile(rb"<[A-Za-z]")
 LEAD_LINES = 3  # lines at the top of the text where a byline paragraph may stand
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan): there a
 # word is counted per CHARS_PER_UNSPACED_WORD characters (Japanese and Chinese news words average about
@@ -127,7 +134,14 @@ def extract_page(data: bytes | str, url: str | None = None) -> Fields | None:
     Cascade: trafilatura on the page as given; if it finds nothing, trafilatura again on repaired markup
     (a ``<title>`` never closed swallows the whole page into the head: 6 of the 7 l3s-gn1 pages trafilatura
     returned empty); if still nothing, jusText's paragraph classifier (recovered the 7th).
+    A page of more than ``MAX_PAGE_ELEMENTS`` elements is refused (InputError) before either reads it.
     """
+    elements = len(_START_TAG.findall(data.encode("utf-8", "replace") if isinstance(data, str) else data))
+    if elements > MAX_PAGE_ELEMENTS:
+        raise InputError(
+            f"HTML page with {elements} elements, over the limit of {MAX_PAGE_ELEMENTS} "
+            "(a real article page has a few thousand); refused to keep extraction time bounded"
+        )
     doc = _trafilatura(data, url)
     if doc is None:
         repaired = repair_markup(_as_text(data))

@@ -47,6 +47,7 @@ _LIST_KEYS = ("articles", "items", "data", "records", "results", "entries", "doc
 
 
 BINARY = "binary data, not text"  # the reason decode_bytes gives a whole file
+TOO_DEEP = "JSON nested too deeply to read (over Python's recursion limit)"
 
 
 def stream_error_reason(e: Exception) -> str:
@@ -142,6 +143,8 @@ def record_article(
         if isinstance(fields, str):
             return Rejected(path, position, fields, fmt)
         return build_article(fields, path, position, fmt, options.source)
+    except InputError as e:  # a record refused with its reason (an HTML page over the element limit)
+        return Rejected(path, position, e.reason, fmt)
     except Exception as e:  # one odd record is rejected with its reason; the file's other records go on
         log.warning("%s %s: unexpected error", path, position, exc_info=True)
         return Rejected(path, position, f"unexpected error: {type(e).__name__}: {e}", fmt)
@@ -152,7 +155,15 @@ def read_json(text: str, path: str, options: IngestOptions) -> Iterator[Article 
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
+        if e.msg == "Extra data" and e.lineno > 1 and text.lstrip("\ufeff \t\r\n").startswith("{"):
+            # one object, then more on the next lines: JSON Lines whose first line was too long for
+            # the sniffer to see whole (a record with a long article), read as such
+            yield from read_jsonl(io.BytesIO(text.encode("utf-8")), path, options)
+            return
         yield Rejected(path, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "json")
+        return
+    except RecursionError:
+        yield Rejected(path, "", TOO_DEEP, "json")
         return
     records: list[Any]
     if isinstance(doc, list):
@@ -208,6 +219,9 @@ def read_jsonl(stream: IO[bytes], path: str, options: IngestOptions) -> Iterator
             record = json.loads(line)
         except json.JSONDecodeError as e:
             yield Rejected(path, f"line {lineno}", f"invalid JSON: {e.msg} (column {e.colno})", "jsonl")
+            continue
+        except RecursionError:  # one line of "[[[[..." loses that line, not the rest of the file
+            yield Rejected(path, f"line {lineno}", TOO_DEEP, "jsonl")
             continue
         yield record_article(record, path, f"line {lineno}", "jsonl", options)
 

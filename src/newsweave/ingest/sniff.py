@@ -80,11 +80,15 @@ def json_kind(head: bytes) -> str | None:
         return "json"
     if not s.startswith("{"):
         return None
-    first, _, rest = s.partition("\n")
+    first, newline, rest = s.partition("\n")
     try:
         json.loads(first)
     except json.JSONDecodeError:
+        if not newline:  # the first line goes on past the head (a long record): the name decides
+            return None
         return "json"  # an object spread over several lines
+    except RecursionError:
+        pass  # a first line nested too deeply to parse: its reader rejects it, the rest decides
     if not rest.strip():
         return None  # one object on one line: JSON and JSONL alike, the name decides
     return "jsonl" if rest.lstrip().startswith("{") else "json"

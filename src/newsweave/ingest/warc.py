@@ -3,7 +3,8 @@
 Records that are not HTML pages (warcinfo, requests, metadata, redirects, images) are passed over
 silently. A broken record becomes a Rejected at its byte offset; the reader then looks for the next record
 start (``WARC/1.`` in a plain archive, a gzip member header in a .warc.gz) and goes on from there, so the
-records before and after the damage are kept. Each payload is limited to ``options.max_bytes``.
+records before and after the damage are kept. Each payload is limited to ``options.max_bytes``. A record
+the file ends inside (fewer payload bytes than its Content-Length) is rejected, not stored as a cut page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from newsweave.errors import InputError
 from newsweave.ingest.build import build_article
 from newsweave.ingest.html import extract_page
 from newsweave.ingest.options import IngestOptions
@@ -111,9 +113,22 @@ def _record_article(
     payload = record.content_stream().read(options.max_bytes + 1)
     if len(payload) > options.max_bytes:
         return Rejected(path, position, f"record payload over the limit of {options.max_bytes} bytes", "warc")
+    missing = getattr(record.raw_stream, "limit", 0)
+    if isinstance(missing, int) and missing > 0:
+        # the whole payload was read, yet warcio's reader still expects bytes: the file ends inside
+        # the record (a download or copy cut short); what is there is part of a page, not the page
+        return Rejected(
+            path,
+            position,
+            f"truncated WARC record: the file ends {missing} bytes before the record's Content-Length",
+            "warc",
+        )
     if not payload.strip():
         return Rejected(path, position, "empty HTML response", "warc")
-    fields = extract_page(payload, url)
+    try:
+        fields = extract_page(payload, url)
+    except InputError as e:  # a page refused with its reason; the archive's other records go on
+        return Rejected(path, position, e.reason, "warc")
     if fields is None:
         return Rejected(path, position, f"no article text found in the HTML of {url}", "warc")
     return build_article(fields, path, position, "warc", options.source)

@@ -208,6 +208,8 @@ def _check_json(body: bytes) -> None:
         json.loads(body)
     except ValueError as e:
         raise HTTPException(400, f"the JSON body does not parse: {e}") from e
+    except RecursionError as e:
+        raise HTTPException(400, "the JSON body is nested too deeply to read") from e
 
 
 @router.get(
