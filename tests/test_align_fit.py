@@ -9,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from newsweave.compare import align
 from newsweave.eval.align import half_of, load_pairs
+from newsweave.text import stem
 
 
 def _toy(n: int = 300, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -85,3 +86,49 @@ def test_negation_difference_lowers_the_same_claim_probability():
     without = dict(f, negdiff=np.zeros(2))
     assert align.probability(f)[1] < align.probability(without)[1]
     assert align.probability(f)[0] == align.probability(without)[0]
+
+
+def test_clause_runs_split_at_punctuation_and_clause_words():
+    text = "The mayor spoke on Monday, after a long meeting with the council, that the bridge would close."
+    runs = align.clause_runs(text)
+    # "the bridge would close" has four words, under ORPHAN_WORDS; the clause words open no run
+    assert runs == [
+        sorted({stem(w) for w in ("mayor", "spoke", "monday")}),
+        sorted({stem(w) for w in ("long", "meeting", "council")}),
+    ]
+    assert align.clause_runs(text, min_words=4)[-1] == sorted({stem("bridge"), stem("close")})
+    assert align.clause_runs("and but which, while; who") == []
+
+
+def _orphan_texts() -> list[str]:
+    return [
+        "The council approved the new budget for the city schools on Monday.",
+        "On Monday the council approved the new budget for the city schools.",
+        "The council approved the new budget for the city schools on Monday, while protesters gathered "
+        "outside in heavy rain.",
+    ]
+
+
+def test_orphan_marks_a_clause_the_other_sentence_lacks():
+    s = align.featurise(_orphan_texts())
+    m = align.features(s, s)
+    assert m["orphan"].shape == (3, 3)
+    assert m["orphan"][0, 1] == m["orphan"][1, 0] == 0.0
+    # "protesters gathered outside in heavy rain" shares no content stem with the first two sentences
+    assert m["orphan"][2, 0] == m["orphan"][0, 2] == m["orphan"][1, 2] == 1.0
+    assert m["orphan"][2, 2] == 0.0
+    # the row-aligned form agrees with the matrix, also for a row picked twice and rows out of order
+    rows, cols = [2, 0, 2, 1], [0, 2, 1, 1]
+    f = align.features(align.subset(s, rows), align.subset(s, cols), diagonal=True)
+    assert f["orphan"].tolist() == [m["orphan"][i, j] for i, j in zip(rows, cols, strict=True)]
+    without = dict(f, orphan=np.zeros(4))
+    assert align.probability(f)[0] < align.probability(without)[0]
+    assert align.probability(f)[3] == align.probability(without)[3]
+
+
+def test_orphan_without_content_words_or_runs():
+    s = align.featurise(["", "It was so.", "The the the of of and"])
+    m = align.features(s, s)
+    assert m["orphan"].shape == (3, 3) and not m["orphan"].any()
+    f = align.features(align.subset(s, [0, 1]), align.subset(s, [2, 2]), diagonal=True)
+    assert f["orphan"].tolist() == [0.0, 0.0]
