@@ -239,3 +239,12 @@ def test_the_person_named_for_an_organisation_or_a_role_is_the_speaker() -> None
     }
     for text, speaker in cases.items():
         assert [q.speaker for q, _ in _quotes(text)] == [speaker], text
+
+
+def test_an_adjective_the_model_tags_as_a_person_is_not_he() -> None:
+    opening = "Tomas Harker arrived on Monday. "
+    for sentence in (
+        'The square filled with pro-Kremlin marchers. "We will stay," he said.',
+        "The square filled with pro-Putin marchers. He said the march was peaceful.",
+    ):
+        assert [q.speaker for q, _ in _quotes(opening + sentence)] == ["Tomas Harker"], sentence

@@ -127,7 +127,12 @@ class _Linker:
     def add_subjects(self, spans: list[tuple[int, int]]) -> None:
         for span in spans:
             m = self.mentions.overlapping(span)
-            if m is not None and m.label == "PERSON" and span[0] not in self.quoted:
+            if (
+                m is not None
+                and m.label == "PERSON"
+                and span[0] not in self.quoted
+                and not m.canonical[:1].islower()
+            ):
                 self.subjects.append((span[0], m.canonical))
         self.subjects.sort()
 
@@ -162,6 +167,9 @@ class _Linker:
                 s not in self.quoted
                 and (title is None or title in persons.titles.get(canonical, set()))
                 and not self._place_at(s, e)
+                and not canonical[
+                    :1
+                ].islower()  # "pro-Kremlin", "anti-Brun": an adjective, no one to say "he"
             ):
                 return canonical
             i -= 1
