@@ -61,3 +61,32 @@ def test_serve_on_a_busy_port_says_so_and_port_0_shows_the_port_chosen(
     assert r.exit_code == 0, r.output
     chosen = started.pop()["port"]  # was 0, and the URL printed said ":0/"
     assert chosen > 0 and f"http://127.0.0.1:{chosen}/" in r.output
+
+
+def test_messages_on_stderr_stay_on_one_line_outside_a_terminal(tmp_path: Path) -> None:
+    article = tmp_path / "ferry.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "store.duckdb")
+    assert _newsweave("add", str(article), "--db", db, "--no-analyse", "--no-cluster").returncode == 0
+    out = tmp_path / ("a-folder-with-a-long-name-" * 4) / "articles-exported-for-the-weekly-review.jsonl"
+    out.parent.mkdir()
+    r = _newsweave("export", "articles", "--db", db, "--out", str(out))
+    assert r.returncode == 0 and out.is_file(), r.stderr
+    assert f"exported 1 articles to {out}\n" in r.stderr  # was wrapped at 80 columns, the path cut in two
+
+
+def test_an_interrupted_add_says_what_is_kept_and_how_to_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsweave.pipeline as pipeline
+
+    article = tmp_path / "ferry.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+
+    def interrupted(*args: object, **kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "add_inputs", interrupted)
+    r = CliRunner().invoke(cli, ["add", str(article), "--db", str(tmp_path / "s.duckdb")])
+    assert r.exit_code == 130
+    assert "interrupted" in r.output and "run the same command again" in r.output  # was silent

@@ -20,7 +20,7 @@ from newsweave.text import terminal_safe
 # whole, and listings are tab-separated values (print_table).
 PIPE_WIDTH = 10_000
 console = Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
-err_console = Console(stderr=True)
+err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=PIPE_WIDTH)
 
 
 def db_target(value: str) -> Path:

@@ -102,6 +102,12 @@ def add(
             summary.prepared.extend(fetched.pipeline.prepared)
         stories = len(set(summary.stories.values()))
         total_articles = store.count_articles()
+    except KeyboardInterrupt:  # Ctrl-C: say what is kept and how to finish (typer alone exits 130 silently)
+        err_console.print(
+            "interrupted: the batches already written stay in the store; run the same command again to "
+            "add, analyse and place the rest (nothing is stored twice)"
+        )
+        raise typer.Exit(130) from None
     finally:
         store.close()
     if as_json:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from newsweave.errors import UsageError
 from newsweave.report.common import STATUS_NOTE, at_odds_text, safe_url, utterances_of
 from newsweave.store import Store
 from newsweave.views import listing
@@ -42,20 +43,46 @@ def _when(value: Any) -> str:
 _ENV.filters["when"] = lambda iso: iso[:16].replace("T", " ") if iso else ""
 
 
+def _form_day(value: str, name: str) -> date | None:
+    """A date field of a submitted form: empty (the browser sends ``since=`` for an empty date input)
+    is no date; anything else must be a day, else a 400 page saying so (a JSON 422 before)."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{name}: a date such as 2026-03-12, not {value!r}") from None
+
+
+def _form_count(value: str, name: str) -> int:
+    """A number field of a submitted form: empty is 0."""
+    if not value.strip():
+        return 0
+    try:
+        n = int(value.strip())
+    except ValueError:
+        raise UsageError(f"{name}: a whole number, not {value!r}") from None
+    if n < 0:
+        raise UsageError(f"{name}: 0 or more, not {n}")
+    return n
+
+
 @router.get("/", response_class=HTMLResponse)
 def stories_page(
     request: Request,
     q: str = "",
     outlet: str = "",
     entity: str = "",
-    since: date | None = None,
-    until: date | None = None,
-    min_sources: int = Query(0, ge=0),
+    since_field: str = Query("", alias="since"),
+    until_field: str = Query("", alias="until"),
+    min_field: str = Query("", alias="min_sources"),
     sort: str = Query("size", pattern="^(size|recent)$"),
     cursor: str | None = None,
     store: Store = Depends(request_store),
 ) -> HTMLResponse:
     opts = request.app.state.options
+    since, until = _form_day(since_field, "since"), _form_day(until_field, "until")
+    min_sources = _form_count(min_field, "min_sources")
     flt = listing.StoryFilter(
         q or None, outlet or None, day_start(since), day_after(until), min_sources, None, sort, entity or None
     )
