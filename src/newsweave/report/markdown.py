@@ -46,9 +46,10 @@ def render_markdown(c: Comparison) -> str:
             f"| {_md(src.source)} | {_md(src.title)} | {_md(short_time(src.published_at))} | {src.independent_group + 1}{rw} |"
         )
     out += ["", "## Quotes across sources", ""]
-    if not utterances_of(c):
+    utterances = utterances_of(c)
+    if not utterances:
         out.append("None quoted by two sources.")
-    for q in utterances_of(c):  # one entry per utterance, its pieces together
+    for q in utterances:  # one entry per utterance, its pieces together
         out.append(
             f"- **{q.status}** ({STATUS_NOTE.get(q.status, '')}), {_md(q.speaker or 'speaker not found')}:"
         )
